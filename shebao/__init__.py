@@ -1,0 +1,1 @@
+"""Shebao (社保): a unified social insurance public service platform."""

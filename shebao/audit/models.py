@@ -1,0 +1,91 @@
+"""The append-only, hash-chained audit log (审计日志)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """审计事件: one recorded write — who did what to which record, with old and new values.
+
+    `payload` is the exact canonical JSON that was hashed; `hash` chains it to the previous event,
+    so editing or deleting any row breaks the chain from there on (see `audit.services.audit_verify`).
+    Rows are never updated or deleted: the model refuses, and a database trigger refuses too.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=60, blank=True)
+    subject_id = models.CharField(_("subject"), max_length=64, blank=True)
+    region_code = models.CharField(_("region"), max_length=12, blank=True, db_index=True)
+    payload = models.TextField(_("details"))
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit event")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("The audit log is append-only.")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.payload)
+
+    def compute_hash(self) -> str:
+        header = "|".join(
+            [
+                str(self.seq),
+                self.created_at.isoformat(),
+                self.actor_label,
+                self.action,
+                self.subject_type,
+                self.subject_id,
+                self.region_code,
+                self.prev_hash,
+            ]
+        )
+        return hashlib.sha256((header + "\n" + self.payload).encode("utf-8")).hexdigest()
+
+
+class AuditHead(models.Model):
+    """The chain's head: one row, locked while an event is appended so the chain never forks."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"head #{self.last_seq}"

@@ -1,0 +1,99 @@
+"""Posts (岗位) and permission codes, in one place.
+
+Posts are data (`core.Post` rows, editable by an administrator); this module defines the codes the
+code checks and the default grants that `core_bootstrap_posts` writes. Views and services only ever
+ask `user.has_perm_code(CODE)`, never which post someone holds.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm:
+    """Permission codes checked by the code."""
+
+    CATALOGUE_EDIT = "catalogue.edit"  # create drafts, change items, import
+    CATALOGUE_PUBLISH = "catalogue.publish"
+    CATALOGUE_BIND = "catalogue.bind"  # fill a region's local binding of an item
+    CONFORMANCE_VIEW = "catalogue.conformance"
+    STANDARDS_MANAGE = "catalogue.standards"
+    CALENDAR_MANAGE = "core.calendar"
+    STAFF_MANAGE = "core.staff"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_VERIFY = "audit.verify"
+    CASE_ACCEPT_GENERAL = "cases.accept_general"
+    CASE_ACCEPT_SPECIAL = "cases.accept_special"
+    CASE_REVIEW = "cases.review"
+    CASE_CROSS_REVIEW = "cases.cross_review"
+    CASE_APPROVE = "cases.approve"
+    CASE_ACCEPT_BANK = "cases.accept_bank"
+
+
+PERMISSION_LABELS: dict[str, object] = {
+    Perm.CATALOGUE_EDIT: _("Edit draft catalogue editions"),
+    Perm.CATALOGUE_PUBLISH: _("Publish catalogue editions"),
+    Perm.CATALOGUE_BIND: _("Fill in local bindings of items"),
+    Perm.CONFORMANCE_VIEW: _("View the conformance report"),
+    Perm.STANDARDS_MANAGE: _("Manage the register of standards"),
+    Perm.CALENDAR_MANAGE: _("Load holiday calendars"),
+    Perm.STAFF_MANAGE: _("Manage staff and posts"),
+    Perm.AUDIT_VIEW: _("View the audit log"),
+    Perm.AUDIT_VERIFY: _("Verify the audit chain"),
+    Perm.CASE_ACCEPT_GENERAL: _("Accept general items"),
+    Perm.CASE_ACCEPT_SPECIAL: _("Accept special items"),
+    Perm.CASE_REVIEW: _("Review cases"),
+    Perm.CASE_CROSS_REVIEW: _("Cross-review completed cases"),
+    Perm.CASE_APPROVE: _("Sign off cases (leader)"),
+    Perm.CASE_ACCEPT_BANK: _("Accept bank-outlet items"),
+}
+
+
+class PostCode:
+    """Codes of the standard posts (岗位)."""
+
+    GENERAL_TELLER = "general_teller"  # 综合柜员
+    SPECIAL_TELLER = "special_teller"  # 特殊业务柜员
+    REVIEWER = "reviewer"  # 复核员
+    SECTION_LEADER = "section_leader"  # 科室负责人
+    AUDITOR = "auditor"  # 稽核员
+    ADMIN = "admin"  # 系统管理员
+    BANK_AGENT = "bank_agent"  # 银行网点柜员
+
+
+# code: (name_zh, name_en, permission codes)
+DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
+    PostCode.GENERAL_TELLER: (
+        "综合柜员",
+        "General teller",
+        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_CROSS_REVIEW],
+    ),
+    PostCode.SPECIAL_TELLER: (
+        "特殊业务柜员",
+        "Special-window teller",
+        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_CROSS_REVIEW],
+    ),
+    PostCode.REVIEWER: ("复核员", "Reviewer", [Perm.CASE_REVIEW, Perm.CASE_CROSS_REVIEW]),
+    PostCode.SECTION_LEADER: (
+        "科室负责人",
+        "Section leader",
+        [Perm.CASE_APPROVE, Perm.CASE_REVIEW, Perm.CONFORMANCE_VIEW, Perm.AUDIT_VIEW],
+    ),
+    PostCode.AUDITOR: ("稽核员", "Auditor", [Perm.AUDIT_VIEW, Perm.AUDIT_VERIFY, Perm.CONFORMANCE_VIEW]),
+    PostCode.ADMIN: (
+        "系统管理员",
+        "Administrator",
+        [
+            Perm.CATALOGUE_EDIT,
+            Perm.CATALOGUE_PUBLISH,
+            Perm.CATALOGUE_BIND,
+            Perm.CONFORMANCE_VIEW,
+            Perm.STANDARDS_MANAGE,
+            Perm.CALENDAR_MANAGE,
+            Perm.STAFF_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.AUDIT_VERIFY,
+        ],
+    ),
+    PostCode.BANK_AGENT: ("银行网点柜员", "Bank-outlet agent", [Perm.CASE_ACCEPT_BANK]),
+}

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("api/v1/", include("shebao.api.urls")),
+    path("", include("shebao.core.urls")),
+    path("audit/", include("shebao.audit.urls")),
+    path("", include("shebao.catalogue.urls")),
+]
