@@ -36,7 +36,7 @@ def compile_dir(lc_messages: Path) -> int:
 
 def main() -> None:
     total = 0
-    for lc_messages in ROOT.glob("shebao/**/locale/*/LC_MESSAGES"):
+    for lc_messages in ROOT.glob("shebao/locale/*/LC_MESSAGES"):
         total += compile_dir(lc_messages)
     print(f"compiled {total} translations")
 

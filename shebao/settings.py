@@ -123,7 +123,7 @@ LOGOUT_REDIRECT_URL = "catalogue:browse"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "shebao" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "shebao" / "locale"]  # parts/*.po merged by scripts/compilemessages.py
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from shebao.core.calendar_file import parse_holiday_file
 from shebao.core.errors import ApplicationError
@@ -58,11 +59,21 @@ def test_loaded_year_overrides_chinese_calendar(admin_user):
     assert is_workday(dt.date(2026, 3, 3)) is True
 
 
+BAD_FILE = "year: 2027\nholiday: 2027-13-01 bad\nworkday: 2028-01-01 wrong year\nfoo: bar\n"
+
+
 def test_bad_holiday_file_lists_every_error():
-    with pytest.raises(ApplicationError) as exc:
-        parse_holiday_file("year: 2027\nholiday: 2027-13-01 bad\nworkday: 2028-01-01 wrong year\nfoo: bar\n")
+    with translation.override("en"), pytest.raises(ApplicationError) as exc:
+        parse_holiday_file(BAD_FILE)
     details = " ".join(exc.value.details)
     assert "Line 2" in details and "Line 3" in details and "Line 4" in details
+
+
+def test_bad_holiday_file_errors_read_in_chinese_by_default():
+    with pytest.raises(ApplicationError) as exc:
+        parse_holiday_file(BAD_FILE)
+    assert "第2行" in " ".join(exc.value.details)
+    assert str(exc.value.message) == "节假日文件有错误。"
 
 
 def test_reloading_a_year_replaces_it(admin_user):
