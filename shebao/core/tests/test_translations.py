@@ -57,7 +57,13 @@ def _template_msgids() -> set[tuple[str, str]]:
 
 def test_every_interface_string_is_translated_to_chinese():
     catalogue = _catalogue()
-    missing = sorted({f"{where}: {msgid}" for msgid, where in _python_msgids() | _template_msgids() if msgid not in catalogue})
+    missing = sorted(
+        {
+            f"{where}: {msgid}"
+            for msgid, where in _python_msgids() | _template_msgids()
+            if msgid not in catalogue
+        }
+    )
     assert not missing, "Strings without a zh-hans translation:\n" + "\n".join(missing)
 
 
