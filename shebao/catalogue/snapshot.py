@@ -206,7 +206,7 @@ def item_apply_snapshot(*, edition: Edition, data: dict[str, Any]) -> ServiceIte
         ItemMaterial(
             item=item,
             order=i,
-            **{f: m.get(f, ItemMaterial._meta.get_field(f).get_default()) for f in MATERIAL_FIELDS},
+            **{f: m[f] for f in MATERIAL_FIELDS if f in m},
         )
         for i, m in enumerate(data.get("materials") or [])
     )
