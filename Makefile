@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test bench install sysdeps messages lint typecheck pytest pytest-sqlite pytest-postgres clean
+.PHONY: demo test bench install sysdeps sysdeps-browser messages lint typecheck pytest pytest-sqlite pytest-postgres clean
 
 install: $(STAMP) sysdeps messages
 
@@ -16,12 +16,20 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# System packages: CJK fonts for the PDF service guides (WeasyPrint), gettext-free i18n via polib.
+# System packages from Debian: CJK fonts for the PDF service guides (WeasyPrint); Chromium for the
+# browser tests. i18n needs no GNU gettext (scripts/compilemessages.py uses polib).
+APT_UPDATED := $(VENV)/.apt-updated
+define apt_install
+	@test -f $(APT_UPDATED) || { $(SUDO) apt-get update -qq && mkdir -p $(VENV) && touch $(APT_UPDATED); }
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(1) >/dev/null
+endef
+
 sysdeps:
-	@if ! fc-list 2>/dev/null | grep -q 'Noto Sans CJK'; then \
-	  echo "Installing fonts-noto-cjk (Chinese fonts for PDFs)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; \
-	fi
+	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || echo "Installing fonts-noto-cjk (Chinese fonts for PDFs)"
+	$(if $(shell fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || echo missing),$(call apt_install,fonts-noto-cjk fontconfig))
+
+sysdeps-browser:
+	$(if $(wildcard /usr/bin/chromium),,$(call apt_install,chromium))
 
 messages: $(STAMP)
 	@$(PY) scripts/compilemessages.py
@@ -35,7 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy shebao
 
-pytest-sqlite: install
+pytest-sqlite: install sysdeps-browser
 	$(VENV)/bin/pytest
 
 pytest-postgres: install
