@@ -1,0 +1,284 @@
+"""Reads of the catalogue: editions, items, bindings, the edition diff, conformance, standards."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from shebao.catalogue.models import (
+    BINDING_OPEN_FIELDS,
+    Deviation,
+    Edition,
+    EditionStatus,
+    LocalBinding,
+    ServiceItem,
+    Standard,
+    StandardStatus,
+    Zone,
+)
+from shebao.catalogue.snapshot import ALL_FIELDS, INT_FIELDS, edition_snapshot, with_details
+from shebao.core.errors import ApplicationError
+from shebao.core.models import Region, RegionLevel
+
+ZONE_ORDER = [Zone.ENROLMENT, Zone.MEDICAL, Zone.PENSION]
+
+# --- editions and items ---------------------------------------------------------------------------
+
+
+def published_edition() -> Edition | None:
+    return Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
+
+
+def draft_edition() -> Edition | None:
+    return Edition.objects.filter(status=EditionStatus.DRAFT).first()
+
+
+def edition_by_number(number: int) -> Edition:
+    edition = Edition.objects.filter(number=number).first()
+    if edition is None:
+        raise ApplicationError(
+            "not_found", _("There is no catalogue edition %(number)s.") % {"number": number}, status=404
+        )
+    return edition
+
+
+def item_list(
+    *,
+    edition: Edition,
+    q: str = "",
+    insurance_type: str = "",
+    zone: str = "",
+    channel: str = "",
+    business_class: str = "",
+) -> QuerySet[ServiceItem]:
+    """Items of an edition, filtered, ordered by zone (enrolment, medical, pension), order, code."""
+    items = ServiceItem.objects.filter(edition=edition)
+    q = (q or "").strip()
+    if q:
+        items = items.filter(Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
+    if insurance_type:
+        items = items.filter(insurance_types__code=insurance_type)
+    if zone:
+        items = items.filter(zone=zone)
+    if channel:
+        items = items.filter(channels__code=channel)
+    if business_class:
+        items = items.filter(business_class=business_class)
+    zone_rank = Case(
+        *[When(zone=z, then=Value(i)) for i, z in enumerate(ZONE_ORDER)],
+        default=Value(len(ZONE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return with_details(items.distinct().annotate(zone_rank=zone_rank).order_by("zone_rank", "order", "code"))
+
+
+def item_get(*, edition: Edition, code: str) -> ServiceItem:
+    item = with_details(ServiceItem.objects.filter(edition=edition, code=code)).first()
+    if item is None:
+        raise ApplicationError(
+            "not_found",
+            _("Edition %(edition)s has no item %(code)s.") % {"edition": edition.number, "code": code},
+            status=404,
+        )
+    return item
+
+
+# --- local bindings -------------------------------------------------------------------------------
+
+
+def binding_for(*, region: Region, item_code: str) -> LocalBinding | None:
+    """The region's own binding of the item or, failing that, its nearest ancestor's."""
+    codes = [c for c in region.path.split("/") if c]
+    bindings = LocalBinding.objects.filter(item_code=item_code, region__code__in=codes).select_related(
+        "region"
+    )
+    return max(bindings, key=lambda b: len(b.region.path), default=None)
+
+
+# --- the diff between two editions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class ItemChange:
+    code: str
+    name: str
+    fields: list[FieldChange]
+    materials_added: list[str] = field(default_factory=list)
+    materials_removed: list[str] = field(default_factory=list)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.field for f in self.fields]
+
+
+@dataclass
+class EditionDiff:
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ItemChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _material_names(data: dict[str, Any]) -> list[str]:
+    return [m.get("name_zh") or m.get("name_en") or "" for m in data.get("materials") or []]
+
+
+def edition_diff(*, old: Edition, new: Edition) -> EditionDiff:
+    """What changed from `old` to `new`: items added, removed, and every changed field of the rest."""
+    before = edition_snapshot(old)
+    after = edition_snapshot(new)
+
+    def key(d: dict[str, Any]) -> tuple[int, str]:
+        return (d["order"], d["code"])
+
+    added = sorted((after[c] for c in after.keys() - before.keys()), key=key)
+    removed = sorted((before[c] for c in before.keys() - after.keys()), key=key)
+    changed: list[ItemChange] = []
+    for code in sorted(after.keys() & before.keys(), key=lambda c: key(after[c])):
+        a, b = before[code], after[code]
+        fields = [
+            FieldChange(name, a.get(name), b.get(name)) for name in ALL_FIELDS if a.get(name) != b.get(name)
+        ]
+        if not fields:
+            continue
+        old_names, new_names = _material_names(a), _material_names(b)
+        changed.append(
+            ItemChange(
+                code=code,
+                name=b.get("name_zh") or b.get("name_en") or "",
+                fields=fields,
+                materials_added=[n for n in new_names if n not in old_names],
+                materials_removed=[n for n in old_names if n not in new_names],
+            )
+        )
+    return EditionDiff(added=added, removed=removed, changed=changed)
+
+
+# --- conformance (四级四同) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviationRow:
+    item_code: str
+    item_name: str
+    field: str
+    standard_value: Any
+    local_value: Any
+    recorded_by: str
+    recorded_at: datetime.datetime
+
+
+@dataclass
+class RegionConformance:
+    region: Region
+    items: int
+    items_with_deviations: int
+    score: float
+    deviations: list[DeviationRow]
+
+
+@dataclass
+class ConformanceReport:
+    edition: Edition | None
+    regions: list[RegionConformance]
+    score: float  # overall: share of (region, item) pairs without a deviation
+
+
+def _same(name: str, local: Any, standard: Any) -> bool:
+    if name in INT_FIELDS and not isinstance(local, bool):
+        try:
+            return int(local) == standard
+        except (TypeError, ValueError):
+            return False
+    return local == standard
+
+
+def _score(items: int, deviating: int) -> float:
+    if items == 0:
+        return 100.0
+    return round(100.0 * (items - deviating) / items, 1)
+
+
+def conformance_report(*, within: Region | None = None) -> ConformanceReport:
+    """For every city, county and township (in `within`'s subtree), how far it keeps to the standard.
+
+    A recorded deviation counts while it still differs from the published standard: once a later
+    edition adopts the local value, or the field no longer differs, it stops counting.
+    """
+    edition = published_edition()
+    standard = edition_snapshot(edition) if edition is not None else {}
+    regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+    deviations = Deviation.objects.select_related("region", "recorded_by")
+    if within is not None:
+        regions = regions.filter(path__startswith=within.path)
+        deviations = deviations.filter(region__path__startswith=within.path)
+    by_region: dict[int, list[DeviationRow]] = {}
+    for d in deviations.order_by("item_code", "field"):
+        item = standard.get(d.item_code)
+        if item is None or d.field in BINDING_OPEN_FIELDS:
+            continue
+        if _same(d.field, d.local_value, item.get(d.field)):
+            continue
+        by_region.setdefault(d.region_id, []).append(
+            DeviationRow(
+                item_code=d.item_code,
+                item_name=item.get("name_zh") or item.get("name_en") or "",
+                field=d.field,
+                standard_value=item.get(d.field),
+                local_value=d.local_value,
+                recorded_by=str(d.recorded_by) if d.recorded_by else _("system"),
+                recorded_at=d.recorded_at,
+            )
+        )
+    rows: list[RegionConformance] = []
+    total_items = total_deviating = 0
+    for region in regions.order_by("path"):
+        found = by_region.get(region.pk, [])
+        deviating = len({row.item_code for row in found})
+        rows.append(
+            RegionConformance(
+                region=region,
+                items=len(standard),
+                items_with_deviations=deviating,
+                score=_score(len(standard), deviating),
+                deviations=found,
+            )
+        )
+        total_items += len(standard)
+        total_deviating += deviating
+    return ConformanceReport(edition=edition, regions=rows, score=_score(total_items, total_deviating))
+
+
+# --- the register of standards --------------------------------------------------------------------
+
+
+def standards_due_for_review(*, on: datetime.date, within_days: int = 90) -> QuerySet[Standard]:
+    """Standards in force (published or under revision) due for review by `on + within_days`."""
+    return Standard.objects.filter(
+        status__in=[StandardStatus.PUBLISHED, StandardStatus.UNDER_REVISION],
+        next_review_date__isnull=False,
+        next_review_date__lte=on + datetime.timedelta(days=within_days),
+    ).order_by("next_review_date", "code", "version")
+
+
+def standard_list(*, kind: str = "", status: str = "") -> QuerySet[Standard]:
+    standards = Standard.objects.select_related("edition")
+    if kind:
+        standards = standards.filter(kind=kind)
+    if status:
+        standards = standards.filter(status=status)
+    return standards.order_by("kind", "code", "version")
