@@ -2,19 +2,261 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
+import json
 
-from shebao.catalogue.models import EditionStatus, Standard
-from shebao.catalogue.selectors import edition_diff
-from shebao.catalogue.services import edition_create_draft
-from shebao.catalogue.tests.factories import make_published_edition
+import pytest
+from django.utils import timezone
+from django.utils.translation import override
+
+from shebao.audit.models import AuditEvent
+from shebao.catalogue.models import Edition, EditionStatus, ServiceItem, Standard, StandardStatus
+from shebao.catalogue.selectors import (
+    draft_edition,
+    edition_by_number,
+    edition_diff,
+    item_get,
+    item_list,
+    published_edition,
+)
+from shebao.catalogue.services import (
+    CATALOGUE_STANDARD_CODE,
+    edition_create_draft,
+    edition_publish,
+    item_delete,
+    item_save,
+)
+from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
+from shebao.core.errors import ApplicationError, PermissionDeniedError
+from shebao.core.tests.factories import make_region_tree, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
-def test_published_factory_and_copy():
-    first = make_published_edition()
-    assert first.status == EditionStatus.PUBLISHED
-    assert Standard.objects.get(edition=first).version == str(first.number)
-    draft = edition_create_draft(by=None, title="二版")
+@pytest.fixture
+def regions():
+    return make_region_tree()
+
+
+@pytest.fixture
+def admin(regions):
+    return make_staff("admin1", region=regions["province"], posts=["admin"])
+
+
+@pytest.fixture
+def teller(regions):
+    return make_staff("teller1", region=regions["province"], posts=["general_teller", "section_leader"])
+
+
+def _actions() -> list[str]:
+    return list(AuditEvent.objects.values_list("action", flat=True))
+
+
+def test_first_draft_is_empty_and_numbered_one(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    assert draft.number == 1
+    assert draft.status == EditionStatus.DRAFT
+    assert draft.created_by == admin
+    assert draft.based_on is None
+    assert not draft.items.exists()
+    assert draft_edition() == draft
+    assert published_edition() is None
+    assert "catalogue.edition_created" in _actions()
+
+
+def test_draft_copies_the_published_edition_exactly(admin):
+    first = make_published_edition(by=admin)
+    draft = edition_create_draft(by=admin, title="二版")
+    assert draft.number == first.number + 1
+    assert draft.based_on == first
+    assert draft.items.count() == 2
     assert edition_diff(old=first, new=draft).is_empty
+    # The copy is independent: changing it leaves the published edition alone.
+    item_save(edition=draft, data=item_data(promised_limit_days=0, name_zh="职工参保登记（新）"), by=admin)
+    assert item_get(edition=first, code="SB-G-001").name_zh == "职工参保登记"
+
+
+def test_draft_based_on_a_chosen_edition(admin):
+    first = make_published_edition(items=[item_data()], by=admin)
+    make_published_edition(items=[item_data(), special_item_data()], by=admin)
+    draft = edition_create_draft(by=admin, title="三版", based_on=first)
+    assert list(draft.items.values_list("code", flat=True)) == ["SB-G-001"]
+
+
+def test_only_one_draft_at_a_time(admin):
+    edition_create_draft(by=admin, title="草稿甲")
+    with override("en"), pytest.raises(ApplicationError) as exc:
+        edition_create_draft(by=admin, title="草稿乙")
+    assert exc.value.code == "draft_exists"
+    assert "草稿甲" in str(exc.value.message)
+    assert Edition.objects.count() == 1
+
+
+def test_item_save_creates_then_audits_only_changed_fields(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    item = item_save(edition=draft, data=item_data(), by=admin)
+    assert item.code == "SB-G-001"
+    item_save(edition=draft, data=item_data(trips=1), by=admin)
+    assert ServiceItem.objects.get(pk=item.pk).trips == 1
+    event = AuditEvent.objects.filter(action="catalogue.item_changed").get()
+    payload = json.loads(event.payload)
+    assert payload["old"] == {"trips": 0}
+    assert payload["new"] == {"trips": 1}
+    assert AuditEvent.objects.filter(action="catalogue.item_created").count() == 1
+    # Saving the same data again changes nothing and records nothing.
+    item_save(edition=draft, data=item_data(trips=1), by=admin)
+    assert AuditEvent.objects.filter(action="catalogue.item_changed").count() == 1
+
+
+def test_item_delete(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    item_save(edition=draft, data=item_data(), by=admin)
+    item_delete(edition=draft, code="SB-G-001", by=admin)
+    assert not draft.items.exists()
+    assert "catalogue.item_deleted" in _actions()
+    with pytest.raises(ApplicationError) as exc:
+        item_delete(edition=draft, code="SB-G-001", by=admin)
+    assert exc.value.status == 404
+
+
+def test_non_draft_refuses_changes(admin):
+    published = make_published_edition(by=admin)
+    with pytest.raises(ApplicationError) as exc:
+        item_save(edition=published, data=item_data(trips=1), by=admin)
+    assert exc.value.code == "edition_not_draft"
+    with pytest.raises(ApplicationError) as exc:
+        item_delete(edition=published, code="SB-G-001", by=admin)
+    assert exc.value.code == "edition_not_draft"
+    assert item_get(edition=published, code="SB-G-001").trips == 0
+
+
+def test_publish_supersedes_and_registers_standards(admin):
+    first = make_published_edition(by=admin)
+    standard1 = Standard.objects.get(edition=first)
+    assert (standard1.code, standard1.version, standard1.status) == (
+        CATALOGUE_STANDARD_CODE,
+        str(first.number),
+        StandardStatus.PUBLISHED,
+    )
+    today = timezone.localdate()
+    assert standard1.issued_on == today
+    assert standard1.next_review_date is not None
+    assert standard1.next_review_date.year == today.year + 1
+    assert first.published_by == admin
+    assert first.published_at is not None
+
+    draft = edition_create_draft(by=admin, title="二版")
+    second = edition_publish(edition=draft, by=admin)
+    first.refresh_from_db()
+    standard1.refresh_from_db()
+    assert second.status == EditionStatus.PUBLISHED
+    assert first.status == EditionStatus.SUPERSEDED
+    assert standard1.status == StandardStatus.RETIRED
+    standard2 = Standard.objects.get(edition=second)
+    assert standard2.version == str(second.number)
+    assert standard2.status == StandardStatus.PUBLISHED
+    assert published_edition() == second
+    assert Edition.objects.filter(status=EditionStatus.PUBLISHED).count() == 1
+    assert {"catalogue.edition_published", "catalogue.edition_superseded"} <= set(_actions())
+
+
+def test_publishing_twice_refuses_the_second(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    item_save(edition=draft, data=item_data(), by=admin)
+    stale = Edition.objects.get(pk=draft.pk)  # a second click holds the old, still-draft object
+    edition_publish(edition=draft, by=admin)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as exc:
+        edition_publish(edition=stale, by=admin)
+    assert exc.value.code == "edition_not_draft"
+    assert Standard.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_invalid_edition_writes_nothing(admin):
+    first = make_published_edition(by=admin)
+    draft = edition_create_draft(by=admin, title="二版")
+    item_save(edition=draft, data=item_data(code="SB-G-002", trips=3), by=admin)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as exc:
+        edition_publish(edition=draft, by=admin)
+    assert exc.value.code == "edition_invalid"
+    assert any("SB-G-002" in d for d in exc.value.details)
+    draft.refresh_from_db()
+    first.refresh_from_db()
+    assert draft.status == EditionStatus.DRAFT
+    assert first.status == EditionStatus.PUBLISHED
+    assert Standard.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_edition_by_number_and_item_get_not_found(admin):
+    edition = make_published_edition(by=admin)
+    assert edition_by_number(edition.number) == edition
+    with pytest.raises(ApplicationError) as exc:
+        edition_by_number(99)
+    assert (exc.value.code, exc.value.status) == ("not_found", 404)
+    with pytest.raises(ApplicationError) as exc:
+        item_get(edition=edition, code="NOPE")
+    assert (exc.value.code, exc.value.status) == ("not_found", 404)
+
+
+def test_item_list_filters_and_order(admin, django_assert_max_num_queries):
+    edition = make_published_edition(
+        items=[
+            special_item_data(),  # pension zone
+            item_data(),  # enrolment zone
+            special_item_data(
+                code="SB-S-002",
+                order=0,
+                zone="medical",
+                name_zh="生育津贴申领",
+                name_en="Maternity allowance",
+                insurance_types=["maternity"],
+            ),
+        ],
+        by=admin,
+    )
+    with django_assert_max_num_queries(5):
+        items = list(item_list(edition=edition))
+        codes = [i.code for i in items]
+        materials = [len(i.materials.all()) for i in items]
+        types = [sorted(t.code for t in i.insurance_types.all()) for i in items]
+    assert codes == ["SB-G-001", "SB-S-002", "SB-S-001"]
+    assert materials == [1, 2, 2]
+    assert types[1] == ["maternity"]
+    assert [i.code for i in item_list(edition=edition, q="maternity")] == ["SB-S-002"]
+    assert [i.code for i in item_list(edition=edition, q="sb-g")] == ["SB-G-001"]
+    assert [i.code for i in item_list(edition=edition, q="失业")] == ["SB-S-001"]
+    assert [i.code for i in item_list(edition=edition, insurance_type="employee_pension")] == ["SB-G-001"]
+    assert [i.code for i in item_list(edition=edition, channel="online")] == ["SB-G-001"]
+    assert [i.code for i in item_list(edition=edition, channel="counter")] == [
+        "SB-G-001",
+        "SB-S-002",
+        "SB-S-001",
+    ]
+    assert [i.code for i in item_list(edition=edition, business_class="special", zone="medical")] == [
+        "SB-S-002"
+    ]
+
+
+def test_user_without_post_is_refused(teller):
+    with pytest.raises(PermissionDeniedError):
+        edition_create_draft(by=teller, title="首版")
+    draft = edition_create_draft(by=None, title="首版")
+    with pytest.raises(PermissionDeniedError):
+        item_save(edition=draft, data=item_data(), by=teller)
+    item_save(edition=draft, data=item_data(), by=None)
+    with pytest.raises(PermissionDeniedError):
+        item_delete(edition=draft, code="SB-G-001", by=teller)
+    with pytest.raises(PermissionDeniedError):
+        edition_publish(edition=draft, by=teller)
+    draft.refresh_from_db()
+    assert draft.status == EditionStatus.DRAFT
+
+
+def test_leap_day_review_date():
+    from shebao.catalogue.services import _one_year_on
+
+    assert _one_year_on(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
+    assert _one_year_on(datetime.date(2025, 3, 1)) == datetime.date(2026, 3, 1)
