@@ -21,6 +21,7 @@ urlpatterns = [
         name="edition-diff",
     ),
     path("catalogue/conformance/", views.ConformanceView.as_view(), name="conformance"),
-    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", not_found, name="not-found"),
+    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page. It matches
+    # only paths ending in "/" so that APPEND_SLASH still redirects "items" to "items/".
+    re_path(r"^.*/$", not_found, name="not-found"),
 ]

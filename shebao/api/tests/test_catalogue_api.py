@@ -259,3 +259,10 @@ def test_list_query_count_does_not_grow_with_the_items(client, url):
     if url == ITEMS:
         assert response.json()["count"] == 12
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_a_missing_trailing_slash_still_redirects(client):
+    make_published_edition()
+    response = client.get("/api/v1/catalogue/items", follow=True)
+    assert response.status_code == 200
+    assert response.json()["count"] == 2

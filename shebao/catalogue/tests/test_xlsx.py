@@ -204,3 +204,21 @@ def test_commands_export_and_import(tmp_path):
     call_command("catalogue_export", str(out2), edition=draft.number, stdout=io.StringIO())
     assert load_workbook(out2)["items"].max_row == 5
     assert Edition.objects.get(pk=draft.pk).status == EditionStatus.DRAFT
+
+
+def test_import_needs_the_catalogue_edit_permission():
+    from shebao.core.tests.factories import make_region_tree, make_staff
+
+    regions = make_region_tree()
+    teller = make_staff("teller_x", region=regions["county_a1"], posts=["general_teller"])
+    admin = make_staff("admin_x", region=regions["province"], posts=["admin"])
+    published = make_published_edition()
+    draft = _empty_draft()
+    content = edition_export_xlsx(edition=published)
+    with pytest.raises(ApplicationError) as caught:
+        edition_import_xlsx(edition=draft, file=content, by=teller)
+    assert caught.value.status == 403
+    assert draft.items.count() == 0
+    assert edition_import_xlsx(edition=draft, file=content, by=admin).created == 2
+    event = AuditEvent.objects.filter(action="catalogue.imported").get()
+    assert event.actor == admin
