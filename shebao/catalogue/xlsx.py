@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from shebao.audit.services import audit_record
@@ -268,8 +268,18 @@ def edition_export_xlsx(*, edition: Edition) -> bytes:
         readme.append([sheet, column, zh, en])
     for letter, width in (("A", 14), ("B", 26), ("C", 50), ("D", 60)):
         readme.column_dimensions[letter].width = width
-    for row_cells in readme.iter_rows(min_row=2, max_row=3):
-        row_cells[0].alignment = Alignment(wrap_text=False)
+    # The codes the ';'-separated columns may hold, with their names.
+    for heading, rows in (
+        (("insurance_types", "险种编码", "Insurance type codes"), InsuranceType.objects.order_by("order")),
+        (("channels", "办理渠道编码", "Channel codes"), Channel.objects.order_by("order")),
+        (("posts", "岗位编码", "Post codes"), Post.objects.order_by("code")),
+    ):
+        readme.append([])
+        readme.append(list(heading))
+        for cell in readme[readme.max_row]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            readme.append(["", row.code, row.name_zh, row.name_en])
 
     out = io.BytesIO()
     wb.save(out)
