@@ -6,7 +6,13 @@ from shebao.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("desk/", views.home, name="home"),
+    path("desk/calendar/", views.calendar, name="calendar"),
+    path("desk/calendar/workdays/", views.workday_calculator, name="workdays"),
 ]
