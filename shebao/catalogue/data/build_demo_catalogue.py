@@ -1309,7 +1309,8 @@ item(
             note=("户籍数据已共享的免于提交", "Not needed where household data are shared"),
         ),
     ],
-    source=src(CI + " (personal account item)", "instant; " + AGENCY_LIMIT),
+    promised=3,
+    source=src(CI + " (personal account item)", AGENCY_LIMIT),
 )
 item(
     M,
@@ -1563,7 +1564,6 @@ item(
     types=WI,
     channels=COUNTER_NET,
     basis=[law(WII, "第十七条"), law(WII, "第十八条"), law(WII, "第二十条")],
-    statutory=60,
     promised=40,
     trips=1,
     body=HRSS,
@@ -1587,7 +1587,10 @@ item(
             copies=1,
         ),
     ],
-    source=src(CI + " (the application behind every work-injury benefit)", "工伤保险条例 第二十条 (60 days)"),
+    source=src(
+        CI + " (the application behind every work-injury benefit)",
+        "工伤保险条例 第二十条 (decision within 60 calendar days); promised 40 working days set by the agency to stay inside the statutory 60 calendar days",
+    ),
 )
 item(
     M,
@@ -1596,8 +1599,7 @@ item(
     types=WI,
     channels=COUNTER_NET,
     basis=[law(WII, "第二十一条"), law(WII, "第二十三条"), law(WII, "第二十五条")],
-    statutory=60,
-    promised=60,
+    promised=40,
     trips=1,
     body=APPRAISAL,
     conditions=(
@@ -1615,7 +1617,10 @@ item(
             copies=1,
         ),
     ],
-    source=src(CI, "工伤保险条例 第二十五条 (60 days from the application)"),
+    source=src(
+        CI,
+        "工伤保险条例 第二十五条 (conclusion within 60 calendar days); promised 40 working days set by the agency to stay inside the statutory 60 calendar days",
+    ),
 )
 item(
     M,
@@ -1624,8 +1629,7 @@ item(
     types=WI,
     channels=COUNTER_NET,
     basis=[law(WII, "第二十六条"), law(WII, "第二十八条")],
-    statutory=60,
-    promised=60,
+    promised=40,
     trips=1,
     body=APPRAISAL,
     conditions=(
@@ -1641,7 +1645,10 @@ item(
         ),
         APPRAISAL_RESULT,
     ],
-    source=src(CI + " (variant)", "工伤保险条例 第二十五条 (60 days)"),
+    source=src(
+        CI + " (variant)",
+        "工伤保险条例 第二十五条 (conclusion within 60 calendar days); promised 40 working days set by the agency to stay inside the statutory 60 calendar days",
+    ),
 )
 item(
     M,
