@@ -269,7 +269,7 @@ def edition_export_xlsx(*, edition: Edition) -> bytes:
     for letter, width in (("A", 14), ("B", 26), ("C", 50), ("D", 60)):
         readme.column_dimensions[letter].width = width
     # The codes the ';'-separated columns may hold, with their names.
-    for heading, rows in (
+    for heading, references in (
         (("insurance_types", "险种编码", "Insurance type codes"), InsuranceType.objects.order_by("order")),
         (("channels", "办理渠道编码", "Channel codes"), Channel.objects.order_by("order")),
         (("posts", "岗位编码", "Post codes"), Post.objects.order_by("code")),
@@ -278,8 +278,8 @@ def edition_export_xlsx(*, edition: Edition) -> bytes:
         readme.append(list(heading))
         for cell in readme[readme.max_row]:
             cell.font = Font(bold=True)
-        for row in rows:
-            readme.append(["", row.code, row.name_zh, row.name_en])
+        for ref in references:
+            readme.append(["", ref.code, ref.name_zh, ref.name_en])
 
     out = io.BytesIO()
     wb.save(out)
