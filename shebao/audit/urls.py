@@ -1,3 +1,11 @@
+from django.urls import path
+
+from shebao.audit import views
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="events"),
+    path("<int:seq>/", views.event_detail, name="event"),
+    path("verify/", views.verify, name="verify"),
+]

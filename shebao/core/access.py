@@ -90,8 +90,8 @@ def can_see_region(user: User, region: Region) -> bool:
 def region_code_filter(user: User, field: str = "region_code") -> Q | None:
     """A filter on a region-code column limiting rows to the user's subtree (None: no limit).
 
-    Rows without a region code are province-level and seen only by province-wide staff.
+    Rows without a region code are province-level: seen by province-level and province-wide staff.
     """
-    if user.is_province_wide():
+    if at_province_level(user):
         return None
     return Q(**{f"{field}__in": visible_regions(user).values("code")})

@@ -1,0 +1,126 @@
+"""Audit log pages: the newest events, one event's old and new values, and verifying the chain."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from shebao.audit.models import AuditEvent
+from shebao.audit.services import audit_verify
+from shebao.core.access import region_code_filter, require_perm, staff
+from shebao.core.models import Region, User
+from shebao.core.permissions import Perm
+
+PAGE_SIZE = 50
+
+
+def _visible_events(user: User) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    bound = region_code_filter(user)
+    if bound is not None:
+        events = events.filter(bound)
+    return events
+
+
+def _region_names(codes: set[str]) -> dict[str, str]:
+    return {r.code: r.name for r in Region.objects.filter(code__in=[c for c in codes if c])}
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def event_list(request: HttpRequest) -> HttpResponse:
+    """Newest events first, filtered by action, actor and subject."""
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    subject = request.GET.get("subject", "").strip()
+    events = _visible_events(staff(request)).order_by("-seq")
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_label__iexact=actor)
+    if subject:
+        kind, sep, ident = subject.partition(":")
+        if sep:
+            events = events.filter(subject_type=kind.strip(), subject_id=ident.strip())
+        else:
+            events = events.filter(subject_id=subject)
+    page = Paginator(events.only(*LIST_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = _region_names({e.region_code for e in page.object_list})
+    rows = [(e, names.get(e.region_code, e.region_code)) for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "action": action,
+            "actor": actor,
+            "subject": subject,
+            "query": query.urlencode(),
+            "can_verify": staff(request).has_perm_code(Perm.AUDIT_VERIFY),
+        },
+    )
+
+
+LIST_FIELDS = ("seq", "created_at", "actor_label", "action", "subject_type", "subject_id", "region_code")
+
+
+def _pretty(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    """One event: who, when, what, and each changed value old → new."""
+    event = _visible_events(staff(request)).filter(seq=seq).first()
+    if event is None:
+        raise Http404
+    data = event.data
+    old = data.get("old") if isinstance(data.get("old"), dict) else None
+    new = data.get("new") if isinstance(data.get("new"), dict) else None
+    changes = []
+    if old is not None or new is not None:
+        keys = sorted(set(old or {}) | set(new or {}))
+        for key in keys:
+            before = (old or {}).get(key)
+            after = (new or {}).get(key)
+            changes.append(
+                {
+                    "field": key,
+                    "old": _pretty(before) if old is not None and key in old else None,
+                    "new": _pretty(after) if new is not None and key in new else None,
+                    "changed": before != after,
+                }
+            )
+    extra = {k: _pretty(v) for k, v in data.items() if k not in ("old", "new")}
+    if not isinstance(data.get("old"), dict | None):
+        extra["old"] = _pretty(data["old"])
+    if not isinstance(data.get("new"), dict | None):
+        extra["new"] = _pretty(data["new"])
+    return render(
+        request,
+        "audit/event_detail.html",
+        {
+            "event": event,
+            "changes": changes,
+            "extra": sorted(extra.items()),
+            "region_name": _region_names({event.region_code}).get(event.region_code, event.region_code),
+        },
+    )
+
+
+@require_perm(Perm.AUDIT_VERIFY)
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    """Walk the whole chain and say, in large type, whether it is intact."""
+    result = audit_verify()
+    return render(request, "audit/verify.html", {"result": result})
