@@ -266,3 +266,22 @@ def test_a_missing_trailing_slash_still_redirects(client):
     response = client.get("/api/v1/catalogue/items", follow=True)
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+def test_a_province_wide_post_sees_every_region_from_a_county(client, regions):
+    from shebao.core.models import Post
+    from shebao.core.permissions import Perm
+
+    make_published_edition()
+    Post.objects.create(
+        code="province_inspector",
+        name_zh="省级督查",
+        name_en="Province inspector",
+        permissions=[Perm.CONFORMANCE_VIEW],
+        province_wide=True,
+    )
+    inspector = make_staff("inspector", region=regions["county_b1"], posts=["province_inspector"])
+    client.force_login(inspector)
+    assert len(client.get(CONFORMANCE).json()["regions"]) == 7
+    narrowed = client.get(CONFORMANCE, {"region": "990100"}).json()
+    assert [r["region"]["code"] for r in narrowed["regions"]] == ["990100", "990101", "990101001", "990102"]
