@@ -1,0 +1,155 @@
+"""`manage.py demo_seed`: runs twice without change, gives a login for every post, audits everything.
+
+The seed (Argon2 passwords, 107 items) runs once per module, twice in a row, inside a transaction
+rolled back after the module's tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.audit.models import AuditEvent
+from shebao.audit.services import audit_verify
+from shebao.catalogue.demo import (
+    DEVIATING_COUNTY_CODE,
+    EXTRA_MATERIAL,
+    EXTRA_MATERIAL_ITEM,
+    LONGER_LIMIT_ITEM,
+    demo_catalogue_document,
+)
+from shebao.catalogue.models import (
+    Deviation,
+    Edition,
+    EditionStatus,
+    LocalBinding,
+    ServiceItem,
+    Standard,
+    StandardKind,
+)
+from shebao.catalogue.snapshot import item_snapshot, with_details
+from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF
+from shebao.core.models import Office, Post, Region, RegionLevel, User
+
+# The marker also makes pytest-django create the test database when this module runs alone.
+pytestmark = pytest.mark.django_db
+
+MODELS = (Region, Office, Post, User, Edition, ServiceItem, LocalBinding, Deviation, Standard, AuditEvent)
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@dataclass
+class Seeded:
+    first_output: str
+    second_output: str
+    after_first: dict[str, int]
+    after_second: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seeded]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        first, second = StringIO(), StringIO()
+        call_command("demo_seed", stdout=first)
+        after_first = _counts()
+        call_command("demo_seed", stdout=second)
+        yield Seeded(first.getvalue(), second.getvalue(), after_first, _counts())
+        transaction.set_rollback(True)
+
+
+def test_second_run_creates_nothing(seeded: Seeded) -> None:
+    assert seeded.after_first == seeded.after_second
+    assert seeded.after_first["ServiceItem"] == len(demo_catalogue_document()["items"])
+    assert "Nothing to add" in seeded.second_output
+
+
+def test_both_runs_print_every_login_and_the_url(seeded: Seeded) -> None:
+    for output in (seeded.first_output, seeded.second_output):
+        assert "http://127.0.0.1:8000/" in output
+        assert DEMO_PASSWORD in output
+        for spec in DEMO_STAFF:
+            assert spec.username in output
+
+
+def test_a_login_for_every_post(seeded: Seeded) -> None:
+    for post in Post.objects.all():
+        holders = list(post.holders.all())
+        assert holders, f"nobody holds {post.code}"
+        assert all(u.is_active and u.has_usable_password() for u in holders)
+    # Argon2 is slow on purpose: check the one shared demo password once.
+    assert User.objects.get(username="teller").check_password(DEMO_PASSWORD)
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert {
+        "admin",
+        "teller",
+        "special",
+        "reviewer",
+        "leader",
+        "auditor",
+        "bank",
+        "county_admin",
+        "teller2",
+    } <= usernames
+    teller, teller2 = User.objects.get(username="teller"), User.objects.get(username="teller2")
+    assert teller.region != teller2.region
+    assert User.objects.get(username="admin").region.level == RegionLevel.PROVINCE
+    assert not User.objects.get(username="county_admin").has_perm_code("catalogue.publish")
+
+
+def test_the_fictional_province(seeded: Seeded) -> None:
+    levels = {level: Region.objects.filter(level=level).count() for level in RegionLevel.values}
+    assert levels[RegionLevel.PROVINCE] == 1
+    assert levels[RegionLevel.CITY] >= 2
+    assert levels[RegionLevel.COUNTY] >= 5
+    assert levels[RegionLevel.TOWNSHIP] >= 10
+    assert not Region.objects.filter(code_is_real=True).exists()
+    assert not Region.objects.filter(offices=None).exists()
+
+
+def test_the_deviating_county_changed_nothing(seeded: Seeded) -> None:
+    county = Region.objects.get(code=DEVIATING_COUNTY_CODE)
+    fields = set(Deviation.objects.filter(region=county).values_list("item_code", "field"))
+    assert {(EXTRA_MATERIAL_ITEM, "materials"), (LONGER_LIMIT_ITEM, "promised_limit_days")} <= fields
+    assert not Deviation.objects.exclude(region=county).exists()
+    published = Edition.objects.get(status=EditionStatus.PUBLISHED)
+    items = {i["code"]: i for i in demo_catalogue_document()["items"]}
+    for code in (EXTRA_MATERIAL_ITEM, LONGER_LIMIT_ITEM):
+        stored = item_snapshot(with_details(published.items.filter(code=code)).get())
+        assert stored["materials"] == items[code]["materials"]
+        assert stored["promised_limit_days"] == items[code]["promised_limit_days"]
+    assert EXTRA_MATERIAL["name_zh"] not in {m["name_zh"] for m in items[EXTRA_MATERIAL_ITEM]["materials"]}
+    binding = LocalBinding.objects.get(region=county, item_code=EXTRA_MATERIAL_ITEM)
+    assert binding.address and binding.phone and binding.opening_hours
+
+
+def test_bindings_for_every_city_and_county(seeded: Seeded) -> None:
+    for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]):
+        assert LocalBinding.objects.filter(region=region).count() >= 3, region.code
+
+
+def test_register_of_standards(seeded: Seeded) -> None:
+    assert set(Standard.objects.values_list("kind", flat=True)) == set(StandardKind.values)
+    for kind in StandardKind.values:
+        assert Standard.objects.filter(kind=kind).count() >= 2, kind
+    soon = timezone.localdate() + datetime.timedelta(days=90)
+    assert Standard.objects.filter(next_review_date__lte=soon).exists()
+
+
+def test_every_audit_event_verifies(seeded: Seeded) -> None:
+    result = audit_verify()
+    assert result.ok, result
+    assert result.checked == seeded.after_second["AuditEvent"]
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"core.region_created", "core.staff_created", "catalogue.edition_published"} <= actions
+    assert "catalogue.deviation_recorded" in actions
