@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shebao.core.access import require_perm, staff
+from shebao.core.access import at_province_level, require_perm, staff
 from shebao.core.errors import ApplicationError
 from shebao.core.forms import HolidayFileForm, WorkdayForm
 from shebao.core.models import CalendarYear
@@ -25,43 +25,49 @@ from shebao.core.permissions import Perm
 from shebao.core.services import calendar_load_year
 from shebao.core.workdays import add_working_days
 
-# Desk links: (URL name, label, description, any of these permission codes).
-DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...]]] = [
+# Desk links: (URL name, label, description, any of these permission codes, province office only).
+DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...], bool]] = [
     (
         "catalogue:manage_editions",
         gettext_lazy("Catalogue editions"),
         gettext_lazy("Draft, edit, compare and publish the catalogue of service items."),
         (Perm.CATALOGUE_EDIT, Perm.CATALOGUE_PUBLISH),
+        True,
     ),
     (
         "catalogue:manage_bindings",
         gettext_lazy("Local bindings"),
         gettext_lazy("Fill in your region's address, phone, opening hours and outlets for each item."),
         (Perm.CATALOGUE_BIND,),
+        False,
     ),
     (
         "catalogue:manage_conformance",
         gettext_lazy("Conformance report"),
         gettext_lazy("How far each region keeps to the provincial standard (四级四同)."),
         (Perm.CONFORMANCE_VIEW,),
+        False,
     ),
     (
         "catalogue:manage_standards",
         gettext_lazy("Register of standards"),
         gettext_lazy("Basic, technical, management, work and service standards, and their reviews."),
         (Perm.STANDARDS_MANAGE, Perm.CONFORMANCE_VIEW),
+        False,
     ),
     (
         "core:calendar",
         gettext_lazy("Holiday calendar"),
         gettext_lazy("Load next year's holidays and count working days."),
         (Perm.CALENDAR_MANAGE,),
+        True,
     ),
     (
         "audit:events",
         gettext_lazy("Audit log"),
         gettext_lazy("Who changed what, and whether the chain of events is intact."),
         (Perm.AUDIT_VIEW,),
+        False,
     ),
 ]
 
@@ -78,7 +84,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The signed-in staff member's desk: who they are, and links to what their posts allow."""
     user = staff(request)
     links = []
-    for url_name, label, description, codes in DESK_LINKS:
+    province = at_province_level(user)
+    for url_name, label, description, codes, province_only in DESK_LINKS:
+        if province_only and not province:
+            continue
         if any(user.has_perm_code(code) for code in codes):
             try:
                 links.append(DeskLink(reverse(url_name), str(label), str(description)))

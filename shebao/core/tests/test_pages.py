@@ -148,3 +148,13 @@ def test_login_locks_after_five_failures(client, teller):
 def test_login_works(client, teller):
     response = client.post(reverse("core:login"), {"username": "teller1", "password": "demo-pass-123"})
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
+
+
+def test_county_admin_desk_leaves_out_province_pages(client, regions):
+    county_admin = make_staff("county_admin", region=regions["county_a1"], posts=[PostCode.ADMIN])
+    client.force_login(county_admin)
+    page = client.get(reverse("core:home")).content.decode()
+    assert reverse("catalogue:manage_bindings") in page and reverse("audit:events") in page
+    assert reverse("core:calendar") not in page and reverse("catalogue:manage_editions") not in page
+    response = client.get(reverse("core:calendar"))
+    assert response.status_code == 403 and "仅供省级" in response.content.decode()
