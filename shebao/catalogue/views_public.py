@@ -90,6 +90,10 @@ def browse(request: HttpRequest) -> HttpResponse:
             in_zone = [i for i in items if i.zone == value]
             if in_zone:
                 groups.append(ZoneGroup(value, str(label), in_zone))
+    # htmx asks for the results fragment; on a history restore it wants the whole page back.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
     context = {
         "edition": edition,
         "filters": filters,
@@ -97,13 +101,10 @@ def browse(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "groups": groups,
         "count": count,
+        "partial": partial,
         **choices,
     }
-    template = (
-        "catalogue/public/_results.html"
-        if request.headers.get("HX-Request")
-        else "catalogue/public/browse.html"
-    )
+    template = "catalogue/public/_results.html" if partial else "catalogue/public/browse.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -154,10 +154,21 @@ def test_empty_result_is_friendly(client, catalogue):
 def test_htmx_request_returns_only_the_results_fragment(client, catalogue):
     response = client.get(reverse("catalogue:browse"), {"zone": "pension"}, HTTP_HX_REQUEST="true")
     text = response.content.decode().strip()
-    assert text.startswith('<section id="results"')
+    # the fragment, plus the language switch's return address swapped out of band
+    assert text.startswith(
+        '<input type="hidden" name="next" id="lang-next" value="/?zone=pension" hx-swap-oob="true">'
+    )
+    assert text.split("\n", 1)[1].startswith('<section id="results"')
     assert "<html" not in text and "<form" not in text and "brand-bar" not in text
     assert codes(response) == ["SB-S-001"]
     assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, catalogue):
+    response = client.get(
+        reverse("catalogue:browse"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
 
 
 def test_full_page_has_plain_get_form_and_htmx_attributes(client, catalogue):
