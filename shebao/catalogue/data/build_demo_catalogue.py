@@ -49,10 +49,9 @@ APPRAISAL = (
     "设区的市级劳动能力鉴定委员会（社保经办窗口受理）",
     "The city's labour ability appraisal committee (accepted at the agency's windows)",
 )
-FEE_NONE = "不收费：法律、行政法规未设定收费项目 / Free: no law or regulation sets a fee"
-FEE_QUERY = (
-    "不收费：《社会保险经办条例》第三十二条，查询个人权益记录免费 / Free: Art. 32, record queries are free"
-)
+# The guide shows "不收费 (依据: …)": the basis is a legal text, in Chinese like the other bases.
+FEE_NONE = "法律、行政法规未设定收费项目"  # no law or regulation sets a fee
+FEE_QUERY = "《社会保险经办条例》第三十二条：查询、核对个人权益记录免费"  # Art. 32: queries are free
 
 # --- channels ---------------------------------------------------------------------------------
 ALL = ["counter", "online", "mobile", "terminal", "bank"]
