@@ -120,9 +120,12 @@ def _office_values(region: Region) -> dict[str, str]:
 def demo_bindings_create(*, province_admin: Any, county_admin: Any) -> BindingsResult:
     """Fill the open fields of a few items for every city and county; one county tries to deviate.
 
-    Skips what is already there, so running it again writes nothing.
+    Skips what is already there, so running it again writes nothing; items missing from the
+    published edition (a database whose catalogue is not the demo one) are left alone.
     """
     result = BindingsResult()
+    published = Edition.objects.get(status=EditionStatus.PUBLISHED)
+    in_force = set(published.items.values_list("code", flat=True))
     regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).prefetch_related(
         "offices", "children__offices"
     )
@@ -131,15 +134,14 @@ def demo_bindings_create(*, province_admin: Any, county_admin: Any) -> BindingsR
         by = county_admin if region.code == DEVIATING_COUNTY_CODE else province_admin
         values = _office_values(region)
         for code in BOUND_ITEMS:
-            if (region.pk, code) in existing:
+            if (region.pk, code) in existing or code not in in_force:
                 continue
             binding_save(region=region, item_code=code, values=values, by=by)
             result.bindings += 1
 
     county = Region.objects.get(code=DEVIATING_COUNTY_CODE)
-    published = Edition.objects.get(status=EditionStatus.PUBLISHED)
     recorded = set(Deviation.objects.filter(region=county).values_list("item_code", "field"))
-    if (EXTRA_MATERIAL_ITEM, "materials") not in recorded:
+    if (EXTRA_MATERIAL_ITEM, "materials") not in recorded and EXTRA_MATERIAL_ITEM in in_force:
         standard = item_snapshot(with_details(published.items.filter(code=EXTRA_MATERIAL_ITEM)).get())
         found = binding_save(
             region=county,
@@ -148,7 +150,7 @@ def demo_bindings_create(*, province_admin: Any, county_admin: Any) -> BindingsR
             by=county_admin,
         )
         result.deviations += len(found.deviations)
-    if (LONGER_LIMIT_ITEM, "promised_limit_days") not in recorded:
+    if (LONGER_LIMIT_ITEM, "promised_limit_days") not in recorded and LONGER_LIMIT_ITEM in in_force:
         standard = item_snapshot(with_details(published.items.filter(code=LONGER_LIMIT_ITEM)).get())
         found = binding_save(
             region=county,

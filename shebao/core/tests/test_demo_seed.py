@@ -103,7 +103,8 @@ def test_a_login_for_every_post(seeded: Seeded) -> None:
     } <= usernames
     teller, teller2 = User.objects.get(username="teller"), User.objects.get(username="teller2")
     assert teller.region != teller2.region
-    assert User.objects.get(username="admin").region.level == RegionLevel.PROVINCE
+    admin_region = User.objects.get(username="admin").region
+    assert admin_region is not None and admin_region.level == RegionLevel.PROVINCE
     assert not User.objects.get(username="county_admin").has_perm_code("catalogue.publish")
 
 
