@@ -311,10 +311,14 @@ class StandardForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=20)
     status = forms.ChoiceField(label=_("Status"), choices=StandardStatus.choices)
     issued_on = forms.DateField(
-        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Issued on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     next_review_date = forms.DateField(
-        label=_("Next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 

@@ -37,5 +37,7 @@ class HolidayFileForm(forms.Form):
 
 
 class WorkdayForm(forms.Form):
-    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=3650, initial=10)
