@@ -137,6 +137,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 return redirect("core:calendar")
     loaded = list(
         CalendarYear.objects.select_related("loaded_by")
+        .prefetch_related("days")
         .annotate(
             holidays=Count("days", filter=Q(days__is_workday=False)),
             workdays=Count("days", filter=Q(days__is_workday=True)),

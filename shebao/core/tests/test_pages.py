@@ -94,7 +94,7 @@ def test_calendar_upload_good_file(client, admin):
     year = CalendarYear.objects.get(year=2031)
     assert year.days.filter(is_workday=False).count() == 8
     page = response.content.decode()
-    assert "2031" in page and "测试通知" in page
+    assert "2031" in page and "测试通知" in page and "2031-01-19" in page and "调休上班" in page
 
 
 def test_calendar_paste_bad_file_lists_every_line(client, admin):
