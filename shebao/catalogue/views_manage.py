@@ -359,7 +359,20 @@ def item_edit(request: HttpRequest, number: int, code: str | None = None) -> Htt
     else:
         next_order = (max((i.order for i in edition.items.all()), default=0)) + 1
         form = ItemForm(initial={"order": next_order, "supervision_phone": "12333"})
-        material_rows, step_rows = [], []
+        # A new item starts with what nearly every item has: the identity card, accept and complete.
+        material_rows = [
+            {
+                "name_zh": "居民身份证",
+                "name_en": "Resident identity card",
+                "is_identity_document": True,
+                "original_checked": True,
+                "required": True,
+            }
+        ]
+        step_rows = [
+            {"kind": "accept", "name_zh": "受理", "name_en": "Accept", "posts": []},
+            {"kind": "complete", "name_zh": "办结", "name_en": "Complete", "posts": []},
+        ]
     materials = MaterialFormSet(initial=material_rows, prefix="materials")
     steps = StepFormSet(initial=step_rows, prefix="steps")
     return _item_page(request, edition, item=item, form=form, materials=materials, steps=steps)

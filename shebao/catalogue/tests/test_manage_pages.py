@@ -351,3 +351,10 @@ def test_spreadsheet_export_and_import(client, admin, published):
     bad = SimpleUploadedFile("c.xlsx", b"not a spreadsheet")
     response = client.post(reverse("catalogue:manage_import", args=[draft.number]), {"file": bad})
     assert response.status_code == 400
+
+
+def test_new_item_form_starts_with_identity_card_and_two_steps(client, admin, published):
+    client.force_login(admin)
+    draft = _open_draft(client)
+    page = client.get(reverse("catalogue:manage_item_add", args=[draft.number])).content.decode()
+    assert 'value="居民身份证"' in page and 'value="受理"' in page and 'value="办结"' in page
