@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Field, IntegerField, Model, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from shebao.catalogue.models import (
@@ -14,13 +16,23 @@ from shebao.catalogue.models import (
     Deviation,
     Edition,
     EditionStatus,
+    ItemMaterial,
+    ItemStep,
     LocalBinding,
     ServiceItem,
     Standard,
     StandardStatus,
     Zone,
 )
-from shebao.catalogue.snapshot import ALL_FIELDS, INT_FIELDS, edition_snapshot, with_details
+from shebao.catalogue.snapshot import (
+    ALL_FIELDS,
+    BOOL_FIELDS,
+    INT_FIELDS,
+    MATERIAL_FIELDS,
+    STEP_FIELDS,
+    edition_snapshot,
+    with_details,
+)
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Region, RegionLevel
 
@@ -91,10 +103,15 @@ def item_get(*, edition: Edition, code: str) -> ServiceItem:
 
 
 def binding_for(*, region: Region, item_code: str) -> LocalBinding | None:
-    """The region's own binding of the item or, failing that, its nearest ancestor's."""
+    """The region's own binding of the item or, failing that, its nearest ancestor's.
+
+    A binding whose open fields are all empty fills in nothing, so it does not hide an ancestor's.
+    """
     codes = [c for c in region.path.split("/") if c]
-    bindings = LocalBinding.objects.filter(item_code=item_code, region__code__in=codes).select_related(
-        "region"
+    bindings = (
+        LocalBinding.objects.filter(item_code=item_code, region__code__in=codes)
+        .exclude(**{name: "" for name in BINDING_OPEN_FIELDS})
+        .select_related("region")
     )
     return max(bindings, key=lambda b: len(b.region.path), default=None)
 
@@ -198,13 +215,112 @@ class ConformanceReport:
     score: float  # overall: share of (region, item) pairs without a deviation
 
 
-def _same(name: str, local: Any, standard: Any) -> bool:
-    if name in INT_FIELDS and not isinstance(local, bool):
-        try:
-            return int(local) == standard
-        except (TypeError, ValueError):
+# Lists whose order carries no meaning: compared as sorted sets of codes.
+UNORDERED_LIST_FIELDS = {"insurance_types", "channels"}
+
+_TRUE_WORDS = {"true", "1", "yes", "y", "on", "t", "是"}
+_FALSE_WORDS = {"false", "0", "no", "n", "off", "f", "否"}
+_CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _defaults(model: type[Model], names: tuple[str, ...]) -> dict[str, Any]:
+    """Each field's model default: what a row gets for a key its dict leaves out."""
+    return {name: cast("Field[Any, Any]", model._meta.get_field(name)).get_default() for name in names}
+
+
+MATERIAL_DEFAULTS = _defaults(ItemMaterial, MATERIAL_FIELDS)
+STEP_DEFAULTS = _defaults(ItemStep, STEP_FIELDS)
+_MATERIAL_BOOLS = {"is_identity_document", "original_checked", "required"}
+
+
+def _bool(value: Any) -> Any:
+    """`True`/`False` for a boolean however a form spells it ("false", "0", "否", 1 ...); else as given."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
             return False
-    return local == standard
+    return value
+
+
+def _int(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    try:
+        return int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _codes(value: Any) -> Any:
+    if isinstance(value, str):
+        value = _CODE_SEPARATORS.split(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted({str(v).strip() for v in value if str(v).strip()})
+    return value
+
+
+def _filled(row: Any, defaults: dict[str, Any]) -> Any:
+    """A material or step dict with every field present (missing ones at the model default)."""
+    if not isinstance(row, dict):
+        return row
+    filled = {name: row.get(name, default) for name, default in defaults.items()}
+    for name, value in filled.items():
+        if name in _MATERIAL_BOOLS:
+            filled[name] = _bool(value)
+        elif name == "copies":
+            filled[name] = _int(value)
+        elif name == "posts":
+            filled[name] = [str(p) for p in value] if isinstance(value, list | tuple) else value
+        elif value is None:
+            filled[name] = ""
+    return filled
+
+
+def normalise_field(name: str, value: Any) -> Any:
+    """Bring a value of snapshot field `name` to one canonical, JSON-able form, so equal values compare
+    equal however they were submitted.
+
+    Numbers and booleans given as strings become numbers and booleans; the fee has two decimals;
+    insurance types and channels (whose order means nothing) become sorted lists of distinct codes;
+    materials, steps and legal bases keep their order (it is meaningful) but each entry gets every
+    field, missing ones at their default. A value that cannot be brought to form is returned as given.
+    """
+    if name in BOOL_FIELDS:
+        return _bool(value)
+    if name in INT_FIELDS:
+        return _int(value)
+    if name == "statutory_limit_days":
+        return None if value is None or str(value).strip() == "" else _int(value)
+    if name == "fee":
+        try:
+            return f"{Decimal(str(value).strip()):.2f}"
+        except InvalidOperation:
+            return value
+    if name in UNORDERED_LIST_FIELDS:
+        return _codes(value)
+    if name in ("materials", "steps", "legal_basis"):
+        if not isinstance(value, list | tuple):
+            return value
+        defaults = {
+            "materials": MATERIAL_DEFAULTS,
+            "steps": STEP_DEFAULTS,
+            "legal_basis": {"law": "", "article": ""},
+        }[name]
+        return [_filled(row, defaults) for row in value]
+    if value is None:
+        return ""
+    return value
+
+
+def same_as_standard(name: str, local: Any, standard: Any) -> bool:
+    """Whether a region's value of field `name` equals the standard's, once both are normalised."""
+    return normalise_field(name, local) == normalise_field(name, standard)
 
 
 def _score(items: int, deviating: int) -> float:
@@ -231,7 +347,7 @@ def conformance_report(*, within: Region | None = None) -> ConformanceReport:
         item = standard.get(d.item_code)
         if item is None or d.field in BINDING_OPEN_FIELDS:
             continue
-        if _same(d.field, d.local_value, item.get(d.field)):
+        if same_as_standard(d.field, d.local_value, item.get(d.field)):
             continue
         by_region.setdefault(d.region_id, []).append(
             DeviationRow(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +28,9 @@ from shebao.catalogue.models import (
     StandardKind,
     StandardStatus,
 )
+from shebao.catalogue.selectors import normalise_field, same_as_standard
 from shebao.catalogue.snapshot import (
     ALL_FIELDS,
-    BOOL_FIELDS,
-    INT_FIELDS,
     edition_snapshot,
     item_apply_snapshot,
     item_snapshot,
@@ -46,6 +44,11 @@ from shebao.core.permissions import Perm
 CATALOGUE_STANDARD_CODE = "SB-CATALOGUE"
 CATALOGUE_STANDARD_TITLE_ZH = "社会保险经办服务事项清单"
 CATALOGUE_STANDARD_TITLE_EN = "Catalogue of social insurance service items"
+
+# The elements of an item that the published standard (its service guide) states, and so the only
+# fields besides the open ones a region may ask to differ in. `code` identifies the item, `order`
+# only arranges the catalogue and `effect_code` is the system's handler: none is an element.
+STANDARD_ELEMENTS = tuple(name for name in ALL_FIELDS if name not in ("code", "order", "effect_code"))
 
 
 def _require(by: Any, perm: str) -> None:
@@ -78,22 +81,31 @@ def edition_create_draft(*, by: Any, title: str, based_on: Edition | None = None
     title = (title or "").strip()
     if not title:
         raise ApplicationError("title_required", _("Give the edition a title."))
-    existing = Edition.objects.filter(status=EditionStatus.DRAFT).first()
-    if existing is not None:
-        raise ApplicationError(
-            "draft_exists",
-            _("Edition %(edition)s is already a draft; publish or continue it before opening another.")
-            % {"edition": existing},
-        )
+    # Two people may open a draft at the same moment. Locking the newest edition makes the second
+    # wait until the first commits, then find its draft. With no edition to lock yet, both take the
+    # same number: the second's insert fails on the unique number and it looks again. A draft the
+    # other committed after our first look is caught by the look after the insert.
+    Edition.objects.select_for_update().order_by("-number").first()
+    _refuse_second_draft()
     source = based_on or Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
     number = (Edition.objects.aggregate(m=Max("number"))["m"] or 0) + 1
-    edition = Edition.objects.create(
-        number=number,
-        title=title,
-        status=EditionStatus.DRAFT,
-        based_on=source,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():
+            edition = Edition.objects.create(
+                number=number,
+                title=title,
+                status=EditionStatus.DRAFT,
+                based_on=source,
+                created_by=by,
+            )
+    except IntegrityError:
+        _refuse_second_draft()
+        raise ApplicationError(
+            "edition_conflict",
+            _("Another edition was opened at the same moment; reload the page and try again."),
+            status=409,
+        ) from None
+    _refuse_second_draft(besides=edition)
     copied = edition_snapshot(source) if source is not None else {}
     for data in copied.values():
         item_apply_snapshot(edition=edition, data=data)
@@ -111,6 +123,20 @@ def edition_create_draft(*, by: Any, title: str, based_on: Edition | None = None
     return edition
 
 
+def _refuse_second_draft(*, besides: Edition | None = None) -> None:
+    """Raise `draft_exists` if a draft (other than `besides`) is open: only one draft at a time."""
+    drafts = Edition.objects.filter(status=EditionStatus.DRAFT)
+    if besides is not None:
+        drafts = drafts.exclude(pk=besides.pk)
+    existing = drafts.order_by("number").first()
+    if existing is not None:
+        raise ApplicationError(
+            "draft_exists",
+            _("Edition %(edition)s is already a draft; publish or continue it before opening another.")
+            % {"edition": existing},
+        )
+
+
 def _draft_for_change(edition: Edition) -> Edition:
     locked = Edition.objects.select_for_update().get(pk=edition.pk)
     if not locked.is_draft:
@@ -123,12 +149,20 @@ def _draft_for_change(edition: Edition) -> Edition:
 
 @transaction.atomic
 def item_save(*, edition: Edition, data: dict[str, Any], by: Any) -> ServiceItem:
-    """Create or update one item of a draft edition from its snapshot dict."""
+    """Create or update one item of a draft edition from its snapshot dict (`snapshot.item_snapshot`).
+
+    A new item needs every required field. An existing item (same `code`) is updated by merging:
+    each key present in `data` replaces that field whole (a list such as `steps` or `channels` is
+    replaced, not extended); each key absent keeps the item's current value. So
+    `{"code": ..., "trips": 1}` changes the trips and nothing else.
+    """
     _require(by, Perm.CATALOGUE_EDIT)
     edition = _draft_for_change(edition)
     code = str(data.get("code") or "").strip()
     existing = with_details(ServiceItem.objects.filter(edition=edition, code=code)).first() if code else None
     old = item_snapshot(existing) if existing is not None else None
+    if old is not None:
+        data = {**old, **data, "code": code}
     item = item_apply_snapshot(edition=edition, data=data)
     new = item_snapshot(with_details(ServiceItem.objects.filter(pk=item.pk)).get())
     if old is None:
@@ -255,32 +289,20 @@ def edition_publish(*, edition: Edition, by: Any) -> Edition:
 
 @dataclass
 class BindingResult:
+    # Unsaved (no pk) when the region has no binding and the call filled in no open field.
     binding: LocalBinding
     deviations: list[Deviation] = field(default_factory=list)
-
-
-def _normalise(name: str, value: Any) -> Any:
-    """Bring a submitted value to the form `item_snapshot` uses, so equal values compare equal."""
-    try:
-        if name in INT_FIELDS:
-            return int(value)
-        if name == "statutory_limit_days":
-            return None if value in (None, "") else int(value)
-        if name == "fee":
-            return f"{Decimal(str(value)):.2f}"
-        if name in BOOL_FIELDS and isinstance(value, bool):
-            return value
-    except (TypeError, ValueError, InvalidOperation):
-        return value
-    return value
 
 
 @transaction.atomic
 def binding_save(*, region: Region, item_code: str, values: dict[str, Any], by: Any) -> BindingResult:
     """Fill in what the standard leaves open for one item in one region.
 
-    Open fields (`BINDING_OPEN_FIELDS`) are applied. Any other snapshot field whose value differs from
-    the published standard is recorded as a `Deviation` and never applied; equal values are ignored.
+    Open fields (`BINDING_OPEN_FIELDS`) are applied; a binding is only created once one of them is
+    filled in, so a call with nothing to fill in leaves the region inheriting its ancestor's binding.
+    Any element of the standard (`STANDARD_ELEMENTS`) whose value differs from the published standard,
+    compared after `selectors.normalise_field`, is recorded as a `Deviation` and never applied; equal
+    values are ignored. Fields that are not elements of the standard (`code`, `order`, ...) are refused.
     """
     _require(by, Perm.CATALOGUE_BIND)
     if region.level == RegionLevel.PROVINCE:
@@ -304,6 +326,15 @@ def binding_save(*, region: Region, item_code: str, values: dict[str, Any], by: 
         raise ApplicationError(
             "unknown_field",
             _("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)},
+        )
+    not_elements = sorted(k for k in values if k not in BINDING_OPEN_FIELDS and k not in STANDARD_ELEMENTS)
+    if not_elements:
+        raise ApplicationError(
+            "field_not_element",
+            _(
+                "%(fields)s cannot differ locally: only elements of the published standard can be recorded as deviations."
+            )
+            % {"fields": ", ".join(not_elements)},
         )
     published = Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
     item = (
@@ -344,7 +375,9 @@ def binding_save(*, region: Region, item_code: str, values: dict[str, Any], by: 
         setattr(binding, name, value)
     new = {name: getattr(binding, name) for name in BINDING_OPEN_FIELDS}
     changed_old, changed_new = _changes(old, new)
-    if created or changed_new:
+    # A new binding starts empty, so it is saved only once something is filled in: an empty one
+    # would hide the ancestor's binding the region should inherit.
+    if changed_new:
         binding.updated_by = by
         binding.save()
         audit_record(
@@ -362,8 +395,8 @@ def binding_save(*, region: Region, item_code: str, values: dict[str, Any], by: 
     for name, value in values.items():
         if name in BINDING_OPEN_FIELDS:
             continue
-        local_value = _normalise(name, value)
-        if local_value == standard.get(name):
+        local_value = normalise_field(name, value)
+        if same_as_standard(name, local_value, standard.get(name)):
             continue
         deviation, _created = Deviation.objects.update_or_create(
             region=region,

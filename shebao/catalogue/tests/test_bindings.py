@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils.translation import override
 
 from shebao.audit.models import AuditEvent
 from shebao.catalogue.models import Deviation, LocalBinding
@@ -216,3 +217,195 @@ def test_deviation_adopted_by_a_later_edition_stops_counting(regions, edition):
     assert conformance_report(within=regions["county_a1"]).regions[0].items_with_deviations == 1
     make_published_edition(items=[item_data(), special_item_data(promised_limit_days=3)])
     assert conformance_report(within=regions["county_a1"]).regions[0].items_with_deviations == 0
+
+
+# --- nothing filled in: no binding that hides the ancestor's -------------------------------------
+
+
+def test_only_non_open_fields_create_no_binding(regions, edition, county_admin):
+    binding_save(region=regions["county_a1"], item_code="SB-S-001", values={"address": "甲一县"}, by=None)
+    result = binding_save(
+        region=regions["town_a1"],
+        item_code="SB-S-001",
+        values={"promised_limit_days": 3},
+        by=county_admin,
+    )
+    assert result.binding.pk is None
+    assert [d.field for d in result.deviations] == ["promised_limit_days"]
+    assert not LocalBinding.objects.filter(region=regions["town_a1"]).exists()
+    # The form sends every open field, empty when not filled in: still nothing to keep.
+    binding_save(
+        region=regions["town_a1"],
+        item_code="SB-S-001",
+        values={"address": "", "phone": "", "opening_hours": "", "outlets": "", "trips": 0},
+        by=county_admin,
+    )
+    assert not LocalBinding.objects.filter(region=regions["town_a1"]).exists()
+    assert AuditEvent.objects.filter(action="catalogue.binding_changed").count() == 1
+    found = binding_for(region=regions["town_a1"], item_code="SB-S-001")
+    assert found is not None and found.address == "甲一县"
+
+
+def test_binding_with_every_open_field_cleared_does_not_hide_the_ancestor(regions, edition):
+    binding_save(region=regions["county_a1"], item_code="SB-G-001", values={"address": "甲一县"}, by=None)
+    binding_save(
+        region=regions["town_a1"], item_code="SB-G-001", values={"address": "甲一镇", "phone": "1"}, by=None
+    )
+    found = binding_for(region=regions["town_a1"], item_code="SB-G-001")
+    assert found is not None and found.address == "甲一镇"
+    binding_save(
+        region=regions["town_a1"], item_code="SB-G-001", values={"address": "", "phone": " "}, by=None
+    )
+    found = binding_for(region=regions["town_a1"], item_code="SB-G-001")
+    assert found is not None and found.address == "甲一县"
+
+
+# --- comparing with the standard ------------------------------------------------------------------
+
+
+def test_insurance_types_and_channels_compare_as_sets(regions, edition):
+    # The standard: insurance_types [employee_medical, employee_pension], channels [counter, online].
+    result = binding_save(
+        region=regions["county_a1"],
+        item_code="SB-G-001",
+        values={
+            "insurance_types": ["employee_pension", "employee_medical"],
+            "channels": ("online", "counter", "online"),
+        },
+        by=None,
+    )
+    assert result.deviations == []
+    result = binding_save(
+        region=regions["county_a1"], item_code="SB-G-001", values={"channels": ["online"]}, by=None
+    )
+    assert [(d.field, d.local_value) for d in result.deviations] == [("channels", ["online"])]
+
+
+def test_materials_and_steps_keep_their_order_and_fill_missing_keys(regions, edition):
+    make_published_edition(
+        items=[
+            item_data(
+                steps=[
+                    {"kind": "accept", "name_zh": "受理", "name_en": "", "posts": ["general_teller"]},
+                    {"kind": "complete", "name_zh": "办结", "name_en": "", "posts": ["general_teller"]},
+                ]
+            ),
+            special_item_data(),
+        ]
+    )
+    # Only the keys that differ from the defaults: the same material and steps as the standard.
+    partial_material = {
+        "name_zh": "居民身份证",
+        "name_en": "Resident identity card",
+        "is_identity_document": "true",
+        "original_checked": True,
+    }
+    partial_steps = [
+        {"kind": "accept", "name_zh": "受理", "posts": ["general_teller"]},
+        {"kind": "complete", "name_zh": "办结", "posts": ["general_teller"]},
+    ]
+    result = binding_save(
+        region=regions["county_a1"],
+        item_code="SB-G-001",
+        values={"materials": [partial_material], "steps": partial_steps},
+        by=None,
+    )
+    assert result.deviations == []
+    # The order of steps and materials is meaningful: reversed, they differ.
+    result = binding_save(
+        region=regions["county_a1"],
+        item_code="SB-G-001",
+        values={"steps": list(reversed(partial_steps))},
+        by=None,
+    )
+    assert [d.field for d in result.deviations] == ["steps"]
+    assert result.deviations[0].local_value[0] == {
+        "kind": "complete",
+        "name_zh": "办结",
+        "name_en": "",
+        "posts": ["general_teller"],
+    }
+    materials = special_item_data()["materials"]
+    result = binding_save(
+        region=regions["county_a1"],
+        item_code="SB-S-001",
+        values={"materials": list(reversed(materials))},
+        by=None,
+    )
+    assert [d.field for d in result.deviations] == ["materials"]
+
+
+@pytest.mark.parametrize("given", ["true", "True", "1", "是", 1, True])
+def test_booleans_given_as_strings_equal_true(regions, edition, given):
+    # SB-G-001 is province-wide; SB-S-001 pays out from a fund.
+    for code, name in (("SB-G-001", "province_wide"), ("SB-S-001", "fund_payout")):
+        result = binding_save(region=regions["county_a1"], item_code=code, values={name: given}, by=None)
+        assert result.deviations == []
+    assert not Deviation.objects.exists()
+
+
+@pytest.mark.parametrize("given", ["false", "FALSE", "0", "否", 0, False])
+def test_booleans_given_as_strings_equal_false(regions, edition, given):
+    result = binding_save(
+        region=regions["county_a1"], item_code="SB-S-001", values={"province_wide": given}, by=None
+    )
+    assert result.deviations == []
+    # Against a true standard, the same value is a deviation, recorded as a boolean.
+    result = binding_save(
+        region=regions["county_a1"], item_code="SB-G-001", values={"province_wide": given}, by=None
+    )
+    assert [(d.field, d.standard_value, d.local_value) for d in result.deviations] == [
+        ("province_wide", True, False)
+    ]
+
+
+def test_integers_given_as_strings_still_compare_equal(regions, edition):
+    result = binding_save(
+        region=regions["county_a1"],
+        item_code="SB-S-001",
+        values={"promised_limit_days": "5", "trips": " 1 ", "statutory_limit_days": "10", "fee": "0"},
+        by=None,
+    )
+    assert result.deviations == []
+
+
+def test_conformance_compares_recorded_values_normalised(regions, edition):
+    # Recorded before values were normalised: the same codes in another order, a boolean as text.
+    Deviation.objects.create(
+        region=regions["county_a1"],
+        item_code="SB-G-001",
+        field="channels",
+        standard_value=["counter", "online"],
+        local_value=["online", "counter"],
+        edition=edition,
+    )
+    Deviation.objects.create(
+        region=regions["county_a1"],
+        item_code="SB-G-001",
+        field="province_wide",
+        standard_value=True,
+        local_value="是",
+        edition=edition,
+    )
+    assert conformance_report(within=regions["county_a1"]).regions[0].items_with_deviations == 0
+
+
+# --- fields that are not elements of the standard -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["code", "order", "effect_code"])
+def test_fields_that_are_not_elements_are_refused(regions, edition, county_admin, name):
+    with override("zh-hans"), pytest.raises(ApplicationError) as exc:
+        binding_save(
+            region=regions["county_a1"],
+            item_code="SB-G-001",
+            values={"address": "甲一县", name: "X-1"},
+            by=county_admin,
+        )
+    assert exc.value.code == "field_not_element"
+    assert name in str(exc.value.message)
+    assert "标准要素" in str(exc.value.message)
+    assert not LocalBinding.objects.exists()
+    assert not Deviation.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="catalogue.binding").exists()
+    assert not AuditEvent.objects.filter(action="catalogue.deviation_recorded").exists()

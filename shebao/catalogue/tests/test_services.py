@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
+import threading
+import time
 
 import pytest
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -26,6 +31,7 @@ from shebao.catalogue.services import (
     item_delete,
     item_save,
 )
+from shebao.catalogue.snapshot import item_snapshot
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.errors import ApplicationError, PermissionDeniedError
 from shebao.core.tests.factories import make_region_tree, make_staff
@@ -260,3 +266,144 @@ def test_leap_day_review_date():
 
     assert _one_year_on(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
     assert _one_year_on(datetime.date(2025, 3, 1)) == datetime.date(2026, 3, 1)
+
+
+# --- two drafts opened at the same moment ---------------------------------------------------------
+
+
+def test_draft_inserted_by_another_at_the_same_moment_gives_draft_exists(admin, monkeypatch):
+    """The other's draft appears between our check and our insert, with the number we took."""
+    make_published_edition(by=admin)
+    real_aggregate = Edition.objects.aggregate
+
+    def racing_aggregate(*args, **kwargs):
+        result = real_aggregate(*args, **kwargs)
+        Edition(number=result["m"] + 1, title="同时打开的草稿", status=EditionStatus.DRAFT).save()
+        return result
+
+    monkeypatch.setattr(Edition.objects, "aggregate", racing_aggregate)
+    with override("en"), pytest.raises(ApplicationError) as exc:
+        edition_create_draft(by=admin, title="草稿乙")
+    assert exc.value.code == "draft_exists"
+    assert "同时打开的草稿" in str(exc.value.message)
+
+
+def test_draft_committed_by_another_before_our_number_gives_draft_exists(admin, monkeypatch):
+    """The other's draft appears after our check but before we take the next number."""
+    real_aggregate = Edition.objects.aggregate
+
+    def racing_aggregate(*args, **kwargs):
+        Edition(number=1, title="同时打开的草稿", status=EditionStatus.DRAFT).save()
+        monkeypatch.setattr(Edition.objects, "aggregate", real_aggregate)
+        return real_aggregate(*args, **kwargs)
+
+    monkeypatch.setattr(Edition.objects, "aggregate", racing_aggregate)
+    with pytest.raises(ApplicationError) as exc:
+        edition_create_draft(by=admin, title="草稿乙")
+    assert exc.value.code == "draft_exists"
+    assert not Edition.objects.filter(title="草稿乙").exists()
+
+
+def _in_own_connection(work):
+    """Run `work()` in a thread, so in its own database connection and committed transactions."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except Exception as exc:  # the outcome, error or not, is what the test checks
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _delete_committed_editions() -> None:
+    with transaction.atomic():
+        Standard.objects.all().delete()
+        for edition in Edition.objects.order_by("-number"):  # a later edition is based on an earlier
+            edition.delete()
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs concurrent transactions (PostgreSQL)",
+)
+@pytest.mark.parametrize("published_first", [False, True], ids=["no_edition_yet", "after_a_published"])
+def test_two_threads_opening_a_draft_at_once(monkeypatch, published_first):
+    """On PostgreSQL, two real transactions race; one opens the draft, the other is told it exists.
+
+    The threads commit for real (the test's own transaction cannot hold their work), so the test
+    deletes what they made afterwards rather than empty every table as a transactional test would.
+    """
+    from shebao.catalogue import services
+
+    # Hold each transaction open a while after its insert, so the other arrives meanwhile. (No audit
+    # rows are written: they are append-only and could not be cleared away afterwards.)
+    monkeypatch.setattr(services, "audit_record", lambda **kwargs: time.sleep(0.5))
+    try:
+        if published_first:
+            thread, outcome = _in_own_connection(lambda: make_published_edition())
+            thread.join(timeout=30)
+            assert isinstance(outcome[0], Edition), outcome
+        start = threading.Barrier(2)
+
+        def open_draft(title: str) -> Edition:
+            start.wait()
+            return edition_create_draft(by=None, title=title)
+
+        runs = [_in_own_connection(functools.partial(open_draft, t)) for t in ("草稿甲", "草稿乙")]
+        for thread, _outcome in runs:
+            thread.join(timeout=30)
+        outcomes = [o for _thread, outcome in runs for o in outcome]
+        drafts = [o for o in outcomes if isinstance(o, Edition)]
+        errors = [o for o in outcomes if not isinstance(o, Edition)]
+        assert len(drafts) == 1, outcomes
+        assert len(errors) == 1 and isinstance(errors[0], ApplicationError), outcomes
+        assert errors[0].code == "draft_exists"
+        assert Edition.objects.filter(status=EditionStatus.DRAFT).count() == 1
+    finally:
+        thread, outcome = _in_own_connection(_delete_committed_editions)
+        thread.join(timeout=30)
+        assert outcome == [None], outcome
+
+
+# --- item_save merges a partial dict --------------------------------------------------------------
+
+
+def test_item_save_with_some_fields_keeps_the_rest(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    item_save(edition=draft, data=special_item_data(), by=admin)
+    before = item_snapshot(item_get(edition=draft, code="SB-S-001"))
+
+    item_save(edition=draft, data={"code": "SB-S-001", "promised_limit_days": 3}, by=admin)
+
+    after = item_snapshot(item_get(edition=draft, code="SB-S-001"))
+    assert after == {**before, "promised_limit_days": 3}
+    assert len(after["steps"]) == 4 and len(after["materials"]) == 2
+    assert after["insurance_types"] == ["unemployment"] and after["channels"] == ["counter"]
+    payload = json.loads(AuditEvent.objects.get(action="catalogue.item_changed").payload)
+    assert (payload["old"], payload["new"]) == ({"promised_limit_days": 5}, {"promised_limit_days": 3})
+
+
+def test_item_save_replaces_a_list_that_is_given(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    item_save(edition=draft, data=item_data(), by=admin)
+    item_save(edition=draft, data={"code": "SB-G-001", "channels": ["counter"], "materials": []}, by=admin)
+    after = item_snapshot(item_get(edition=draft, code="SB-G-001"))
+    assert after["channels"] == ["counter"]
+    assert after["materials"] == []
+    assert after["steps"] == item_data()["steps"]
+    assert after["insurance_types"] == item_data()["insurance_types"]
+
+
+def test_item_save_of_a_new_item_still_needs_the_required_fields(admin):
+    draft = edition_create_draft(by=admin, title="首版")
+    with pytest.raises(ApplicationError) as exc:
+        item_save(edition=draft, data={"code": "SB-G-009", "trips": 1}, by=admin)
+    assert exc.value.code == "item_invalid"
+    assert any("name_zh" in str(d) for d in exc.value.details)
+    assert not draft.items.exists()
