@@ -12,6 +12,39 @@ import pytest
 CHROMIUM = os.environ.get("SHEBAO_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (zh-hans).
+
+    A test-client request with another language leaves that language active in the thread; without
+    this, a later test's assertions on Chinese messages would depend on test order.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Transactional tests must restore the rows migrations seed (posts, insurance types, channels).
+
+    A transactional test empties every table when it ends; `serialized_rollback` puts the migrated
+    reference data back, so tests that run after it still find them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+            )
+
+
 @pytest.fixture
 def browser_page(live_server: Any) -> Iterator[Any]:
     """A Playwright page in Debian's headless Chromium (no downloaded browser: intranet machines).
@@ -27,7 +60,12 @@ def browser_page(live_server: Any) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
         )
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         page = context.new_page()

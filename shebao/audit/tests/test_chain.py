@@ -36,7 +36,7 @@ def test_intact_chain_verifies():
     assert result.ok and result.checked == 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_record_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
         audit_record(actor=None, action="x")

@@ -22,6 +22,10 @@ from shebao.catalogue.services import binding_save
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.tests.factories import make_region_tree
 
+# Marked so pytest-django runs these with the other database tests, before any transactional test
+# empties the tables the module fixture relies on.
+pytestmark = pytest.mark.django_db
+
 
 def _material(i: int) -> dict:
     return {
