@@ -102,8 +102,16 @@ def test_browse_in_english_by_cookie(catalogue):
     assert "职工参保登记" not in text
 
 
-def test_browse_in_english_by_accept_language(client, catalogue):
+def test_browser_language_does_not_override_the_chinese_default(client, catalogue):
+    # A hall PC with an English-locale browser still shows Chinese until someone switches.
     text = client.get(reverse("catalogue:browse"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "生育津贴申领" in text and "Maternity allowance claim" not in text
+
+
+def test_language_switch_turns_the_catalogue_english(client, catalogue):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    text = client.get(reverse("catalogue:browse")).content.decode()
     assert "Maternity allowance claim" in text and "Search by name or code" in text
 
 
