@@ -35,6 +35,7 @@ messages: $(STAMP)
 	@$(PY) scripts/compilemessages.py
 
 demo: install
+	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo_seed
 	$(PY) manage.py runserver 127.0.0.1:8000

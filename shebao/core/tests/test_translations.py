@@ -15,6 +15,8 @@ import polib
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
 TEMPLATE_RE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+[^%]*)?%}""")
+BLOCK_RE = re.compile(r"{%\s*blocktrans(?:late)?\b([^%]*)%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+VAR_RE = re.compile(r"{{\s*(\w+)\s*}}")
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 
 
@@ -50,8 +52,18 @@ def _python_msgids() -> set[tuple[str, str]]:
 def _template_msgids() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in ROOT.rglob("templates/**/*.html"):
-        for match in TEMPLATE_RE.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for match in TEMPLATE_RE.finditer(text):
             found.add((match.group(2), str(path.relative_to(ROOT))))
+        for match in BLOCK_RE.finditer(text):
+            options, body = match.group(1), match.group(2)
+            if "{% plural" in body:
+                body = body.split("{% plural")[0]
+            if "trimmed" in options:
+                body = " ".join(line.strip() for line in body.strip().splitlines() if line.strip())
+            # Django's msgid for {{ name }} is %(name)s, and a literal % is doubled.
+            msgid = VAR_RE.sub(lambda m: f"%({m.group(1)})s", body.replace("%", "%%"))
+            found.add((msgid, str(path.relative_to(ROOT))))
     return found
 
 
