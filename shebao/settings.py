@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "shebao.core",
     "shebao.audit",
     "shebao.catalogue",
+    "shebao.registry",
     "shebao.api",
 ]
 

@@ -58,6 +58,10 @@ class InsuranceType(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=60)
     name_en = models.CharField(_("name (English)"), max_length=80)
     order = models.PositiveSmallIntegerField(default=0)
+    # Registry rules, as data: work injury, unemployment and maternity only through an employer;
+    # types sharing an exclusive group can't be open at the same time (employee vs residents' pension).
+    employer_required = models.BooleanField(_("needs an employer"), default=False)
+    exclusive_group = models.CharField(_("exclusive group"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["order"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shebao.catalogue.models import BusinessClass, Edition, ItemType, RiskLevel, StepKind
 from shebao.catalogue.snapshot import edition_snapshot
+from shebao.core.effects import get_effect
 from shebao.core.models import Post, pick_language
 from shebao.core.permissions import PostCode
 
@@ -39,6 +40,7 @@ class Rule:
     LEGAL_BASIS = "legal_basis"
     NAME = "name"
     RISK_LEVEL = "risk_level"
+    EFFECT = "effect"  # the effect an item names must have a registered handler
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,9 @@ def item_violations(data: dict[str, Any], *, post_codes: set[str]) -> list[Viola
         add(Rule.RISK_LEVEL, _("A fund payout must be high risk."))
     elif special and risk < RISK_RANK[RiskLevel.MEDIUM]:
         add(Rule.RISK_LEVEL, _("A special item must be at least medium risk."))
+    effect = str(data.get("effect_code") or "").strip()
+    if effect and get_effect(effect) is None:
+        add(Rule.EFFECT, _("Its effect '%(effect)s' has no registered handler.") % {"effect": effect})
     return found
 
 

@@ -163,3 +163,17 @@ def test_violation_messages_are_translated():
         en = item_violations(data, post_codes=known_post_codes())[0].message
     assert "最多跑一次" in zh
     assert "at most one trip" in en
+
+
+def test_an_effect_without_a_handler_is_refused():
+    from shebao.catalogue.rules import Rule, item_violations, known_post_codes
+    from shebao.catalogue.tests.factories import item_data
+    from shebao.core.effects import register_effect
+
+    data = item_data(effect_code="test.no_such_effect")
+    rules = {v.rule for v in item_violations(data, post_codes=known_post_codes())}
+    assert Rule.EFFECT in rules
+
+    register_effect("test.registered_effect", label_zh="测试", label_en="Test")(lambda **kw: None)
+    data = item_data(effect_code="test.registered_effect")
+    assert Rule.EFFECT not in {v.rule for v in item_violations(data, post_codes=known_post_codes())}

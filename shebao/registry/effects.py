@@ -1,0 +1,1 @@
+"""Effect handlers of the registry, keyed by effect code (see `shebao.core.effects`)."""
