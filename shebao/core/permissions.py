@@ -28,6 +28,10 @@ class Perm:
     CASE_CROSS_REVIEW = "cases.cross_review"
     CASE_APPROVE = "cases.approve"
     CASE_ACCEPT_BANK = "cases.accept_bank"
+    REGISTRY_VIEW = "registry.view"  # find and read persons and employers (own region and below)
+    REGISTRY_FULL_ID = "registry.full_id"  # reveal a full ID number (each reveal audited)
+    REGISTRY_BULK = "registry.bulk"  # bulk staff increase/decrease from a file
+    DEPARTMENT_CLIENTS = "registry.department_clients"  # issue keys to other departments, read their log
 
 
 PERMISSION_LABELS: dict[str, object] = {
@@ -46,6 +50,10 @@ PERMISSION_LABELS: dict[str, object] = {
     Perm.CASE_CROSS_REVIEW: _("Cross-review completed cases"),
     Perm.CASE_APPROVE: _("Sign off cases (leader)"),
     Perm.CASE_ACCEPT_BANK: _("Accept bank-outlet items"),
+    Perm.REGISTRY_VIEW: _("Find and read insured persons and employers"),
+    Perm.REGISTRY_FULL_ID: _("Reveal full ID numbers"),
+    Perm.REGISTRY_BULK: _("Bulk staff increase and decrease"),
+    Perm.DEPARTMENT_CLIENTS: _("Manage other departments' API access"),
 }
 
 
@@ -71,15 +79,42 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
     PostCode.SPECIAL_TELLER: (
         "特殊业务柜员",
         "Special-window teller",
-        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_CROSS_REVIEW],
+        [
+            Perm.CASE_ACCEPT_GENERAL,
+            Perm.CASE_ACCEPT_SPECIAL,
+            Perm.CASE_CROSS_REVIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_FULL_ID,
+        ],
     ),
-    PostCode.REVIEWER: ("复核员", "Reviewer", [Perm.CASE_REVIEW, Perm.CASE_CROSS_REVIEW]),
+    PostCode.REVIEWER: (
+        "复核员",
+        "Reviewer",
+        [Perm.CASE_REVIEW, Perm.CASE_CROSS_REVIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_FULL_ID],
+    ),
     PostCode.SECTION_LEADER: (
         "科室负责人",
         "Section leader",
-        [Perm.CASE_APPROVE, Perm.CASE_REVIEW, Perm.CONFORMANCE_VIEW, Perm.AUDIT_VIEW],
+        [
+            Perm.CASE_APPROVE,
+            Perm.CASE_REVIEW,
+            Perm.CONFORMANCE_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_FULL_ID,
+        ],
     ),
-    PostCode.AUDITOR: ("稽核员", "Auditor", [Perm.AUDIT_VIEW, Perm.AUDIT_VERIFY, Perm.CONFORMANCE_VIEW]),
+    PostCode.AUDITOR: (
+        "稽核员",
+        "Auditor",
+        [
+            Perm.AUDIT_VIEW,
+            Perm.AUDIT_VERIFY,
+            Perm.CONFORMANCE_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_FULL_ID,
+        ],
+    ),
     PostCode.ADMIN: (
         "系统管理员",
         "Administrator",
@@ -93,6 +128,9 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
             Perm.STAFF_MANAGE,
             Perm.AUDIT_VIEW,
             Perm.AUDIT_VERIFY,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_BULK,
+            Perm.DEPARTMENT_CLIENTS,
         ],
     ),
     PostCode.BANK_AGENT: ("银行网点柜员", "Bank-outlet agent", [Perm.CASE_ACCEPT_BANK]),
