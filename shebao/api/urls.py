@@ -1,6 +1,6 @@
 """REST API v1 (mounted at /api/v1/): the read-only catalogue, its schema and its docs."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shebao.api import views
@@ -21,6 +21,7 @@ urlpatterns = [
         name="edition-diff",
     ),
     path("catalogue/conformance/", views.ConformanceView.as_view(), name="conformance"),
+    path("registry/", include("shebao.registry.api_urls")),
     # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page. It matches
     # only paths ending in "/" so that APPEND_SLASH still redirects "items" to "items/".
     re_path(r"^.*/$", not_found, name="not-found"),
