@@ -124,6 +124,8 @@ class Employer(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=EmployerStatus.choices, default=EmployerStatus.ACTIVE
     )
+    # The day the current status took effect (e.g. the date of deregistration); None while never changed.
+    status_date = models.DateField(_("status date"), null=True, blank=True)
     # Owed contributions, in yuan. Kept here until the contributions app owns arrears (DESIGN.md).
     arrears = models.DecimalField(_("contributions owed"), max_digits=14, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -159,6 +161,8 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.CONTRIBUTING
     )
+    # The day the current status took effect: the start, the first day of a suspension or of resuming.
+    status_date = models.DateField(_("status date"), null=True, blank=True)
     case_ref = models.CharField(_("case"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
