@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", include("shebao.api.urls")),
     path("", include("shebao.core.urls")),
     path("audit/", include("shebao.audit.urls")),
+    path("departments/", include("shebao.registry.urls_department")),
     path("", include("shebao.catalogue.urls")),
 ]

@@ -63,6 +63,13 @@ DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...], bool]] = [
         True,
     ),
     (
+        "departments:clients",
+        gettext_lazy("Other departments' access"),
+        gettext_lazy("Department API keys and scopes (tax, medical security, civil affairs); who read what."),
+        (Perm.DEPARTMENT_CLIENTS,),
+        False,
+    ),
+    (
         "audit:events",
         gettext_lazy("Audit log"),
         gettext_lazy("Who changed what, and whether the chain of events is intact."),

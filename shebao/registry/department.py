@@ -475,6 +475,20 @@ def department_read_employer(
     return data
 
 
+def access_reason_label(reason: str) -> str:
+    """A refusal reason of the access log (a stable code) in the active language."""
+    kind, _sep, record_type = reason.partition(":")
+    if kind == "no_scope":
+        label = RECORD_TYPE_LABELS.get(record_type, record_type)
+        return _("No scope for %(type)s records") % {"type": label}
+    labels = {
+        "purpose_missing": _("No purpose given"),
+        "not_found": _("No such record"),
+        "invalid_include": _("Bad include parameter"),
+    }
+    return labels.get(kind, reason)
+
+
 # --- selectors for the pages --------------------------------------------------------------------------
 
 
