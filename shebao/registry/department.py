@@ -39,6 +39,7 @@ from shebao.registry.models import (
     Enrolment,
     Person,
 )
+from shebao.registry.selectors import employer_by_credit_code, person_by_id_number
 
 # --- what a scope may name ---------------------------------------------------------------------------
 
@@ -415,9 +416,7 @@ def department_read_person(
             _("'%(value)s' cannot be included (only enrolments).") % {"value": ", ".join(sorted(unknown))},
             400,
         )
-    person = (
-        Person.objects.select_related("region").filter(id_number=(id_number or "").strip().upper()).first()
-    )
+    person = person_by_id_number(id_number)
     if person is None:
         raise access.refuse(
             "not_found", "not_found", _("There is no insured person with this ID number."), 404
@@ -457,11 +456,7 @@ def department_read_employer(
 ) -> dict[str, Any]:
     """One employer as `client` may see it: its credit code and the fields of the `employer` scope."""
     access = _start(client, RecordType.EMPLOYER, purpose)
-    employer = (
-        Employer.objects.select_related("region")
-        .filter(credit_code=(credit_code or "").strip().upper())
-        .first()
-    )
+    employer = employer_by_credit_code(credit_code)
     if employer is None:
         raise access.refuse("not_found", "not_found", _("There is no employer with this credit code."), 404)
     access.record_key = str(employer.pk)

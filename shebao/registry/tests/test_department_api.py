@@ -12,7 +12,6 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from shebao.audit.models import AuditEvent
-from shebao.catalogue.models import InsuranceType
 from shebao.core.errors import ApplicationError, PermissionDeniedError
 from shebao.core.models import Region
 from shebao.core.permissions import PostCode
@@ -26,7 +25,8 @@ from shebao.registry.department import (
     department_client_set_scope,
     seed_department_clients,
 )
-from shebao.registry.models import DepartmentAccess, DepartmentClient, Employer, Enrolment, Person
+from shebao.registry.models import DepartmentAccess, DepartmentClient, Employer, Person
+from shebao.registry.services import employer_register, enrolment_create, person_register
 
 pytestmark = pytest.mark.django_db
 
@@ -41,31 +41,37 @@ MEDICAL_SCOPE = {
 
 
 def _make_records(region: Region) -> tuple[Person, Employer]:
-    employer = Employer.objects.create(
-        credit_code=CREDIT_CODE,
-        name="示范科技有限公司",
-        employer_type="enterprise",
-        industry="软件和信息技术服务业",
-        injury_risk_class=1,
+    """A person enrolled in employee medical insurance with an employer, through the real services."""
+    employer = employer_register(
+        data={
+            "credit_code": CREDIT_CODE,
+            "name": "示范科技有限公司",
+            "employer_type": "enterprise",
+            "industry": "软件和信息技术服务业",
+            "injury_risk_class": 1,
+            "legal_representative": "李四",
+            "bank_account": "6222020000000001",
+        },
         region=region,
-        legal_representative="李四",
-        bank_account="6222020000000001",
+        by=None,
     )
-    person = Person.objects.create(
-        id_number=ID_NUMBER,
-        name="张三",
-        gender="F",
-        birth_date=dt.date(1949, 12, 31),
-        household_type="urban",
-        phone="13812345678",
-        bank_account="6222020000000002",
+    person = person_register(
+        data={
+            "id_number": ID_NUMBER,
+            "name": "张三",
+            "household_type": "urban",
+            "phone": "13812345678",
+            "bank_account": "6222020000000002",
+        },
         region=region,
+        by=None,
     )
-    Enrolment.objects.create(
+    enrolment_create(
         person=person,
-        insurance_type=InsuranceType.objects.get(code="employee_medical"),
-        employer=employer,
+        insurance_type="employee_medical",
         start_date=dt.date(2020, 1, 1),
+        employer=employer,
+        by=None,
     )
     return person, employer
 
