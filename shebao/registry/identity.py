@@ -43,7 +43,7 @@ def _id_error(message: str) -> ApplicationError:
 def check_id_number(value: str) -> IdCheck:
     """Check an 18-character ID number; return it normalised with its birth date and gender."""
     raw = "" if value is None else str(value)
-    number = ric.compact(raw.replace("-", ""))
+    number = ric.compact("".join(raw.split()).replace("-", ""))
     if not number:
         raise _id_error(_("ID number: enter the 18-character number from the identity card."))
     if len(number) != 18:

@@ -28,7 +28,7 @@ RECENT_CHANGES = 20
 
 
 def _normalise_id(id_number: str) -> str:
-    return ric.compact(str(id_number or "").replace("-", ""))
+    return ric.compact("".join(str(id_number or "").split()).replace("-", ""))
 
 
 def person_by_id_number(id_number: str) -> Person | None:

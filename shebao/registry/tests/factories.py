@@ -56,7 +56,8 @@ def region(code: str = "990101", name: str = "测试县") -> Region:
     if found is not None:
         return found
     province, _ = Region.objects.get_or_create(
-        code="990000", defaults={"name_zh": "测试省", "name_en": "Test Province", "level": RegionLevel.PROVINCE}
+        code="990000",
+        defaults={"name_zh": "测试省", "name_en": "Test Province", "level": RegionLevel.PROVINCE},
     )
     return Region.objects.create(
         code=code, name_zh=name, name_en=f"County {code}", level=RegionLevel.COUNTY, parent=province
@@ -101,3 +102,18 @@ def employer_data(**overrides: Any) -> dict[str, Any]:
 
 def employer(*, at: Region | None = None, by: Any = None, **overrides: Any) -> Employer:
     return services.employer_register(data=employer_data(**overrides), region=at or region(), by=by)
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each registry table and the audit log hold: compare before and after a refusal."""
+    from shebao.audit.models import AuditEvent
+    from shebao.registry.models import Enrolment, PossibleDuplicate, RecordChange
+
+    return {
+        "persons": Person.objects.count(),
+        "employers": Employer.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "changes": RecordChange.objects.count(),
+        "duplicates": PossibleDuplicate.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
