@@ -102,6 +102,9 @@ class DepartmentEnrolmentSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True, help_text="Null while open.")
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices, required=False)
+    status_date = serializers.DateField(
+        required=False, allow_null=True, help_text="The day the current status took effect."
+    )
 
 
 class DepartmentPersonSerializer(serializers.Serializer):
@@ -133,6 +136,9 @@ class DepartmentEmployerSerializer(serializers.Serializer):
     industry = serializers.CharField(required=False)
     injury_risk_class = serializers.IntegerField(required=False, min_value=1, max_value=8)
     status = serializers.ChoiceField(choices=EmployerStatus.choices, required=False)
+    status_date = serializers.DateField(
+        required=False, allow_null=True, help_text="The day the current status took effect."
+    )
     region = serializers.CharField(required=False, help_text="Region code.")
     legal_representative = serializers.CharField(required=False)
     contact_name = serializers.CharField(required=False, allow_blank=True)

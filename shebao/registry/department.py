@@ -79,6 +79,7 @@ SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
         "industry",
         "injury_risk_class",
         "status",
+        "status_date",
         "region",
         "legal_representative",
         "contact_name",
@@ -87,7 +88,7 @@ SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
         "bank_name",
         "bank_account",
     ),
-    RecordType.ENROLMENT: ("insurance_type", "employer", "status", "start_date", "end_date"),
+    RecordType.ENROLMENT: ("insurance_type", "employer", "status", "status_date", "start_date", "end_date"),
 }
 
 _MODELS: dict[str, type[models.Model]] = {
