@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("shebao.core.urls")),
     path("audit/", include("shebao.audit.urls")),
     path("departments/", include("shebao.registry.urls_department")),
+    path("registry/", include("shebao.registry.urls")),
     path("", include("shebao.catalogue.urls")),
 ]

@@ -63,6 +63,13 @@ DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...], bool]] = [
         True,
     ),
     (
+        "registry:search",
+        gettext_lazy("Persons and employers"),
+        gettext_lazy("Find an insured person or an employer; see every insurance type on one screen."),
+        (Perm.REGISTRY_VIEW,),
+        False,
+    ),
+    (
         "departments:clients",
         gettext_lazy("Other departments' access"),
         gettext_lazy("Department API keys and scopes (tax, medical security, civil affairs); who read what."),
