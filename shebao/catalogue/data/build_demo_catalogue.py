@@ -14,6 +14,9 @@ Item codes: `SB-<zone>-<nnn>`, where zone is CJ (参保征缴, enrolment and col
 生育待遇, medical, work-injury and maternity benefits) or YS (养老·失业待遇, pension and
 unemployment benefits) and nnn numbers the items of the zone in the order below. Never renumber: add
 new items at the end of their zone.
+
+Items that change the registry name their effect (`effect=`, an effect code registered in
+`shebao/registry/effects.py`); publication refuses an item whose effect has no handler.
 """
 
 from __future__ import annotations
@@ -227,6 +230,7 @@ def item(
     cross_province: bool = False,
     body: tuple[str, str] = AGENCY,
     fee_basis: str = FEE_NONE,
+    effect: str = "",
 ) -> None:
     number = sum(1 for i in ITEMS if i["zone"] == zone) + 1
     business_class = "special" if (special or payout) else "general"
@@ -253,7 +257,7 @@ def item(
             "supervision_phone": "12333",
             "province_wide": province_wide,
             "cross_province": cross_province,
-            "effect_code": "",
+            "effect_code": effect,
             "source": source,
             "insurance_types": sorted(types),
             "channels": [c for c in ALL if c in channels],
@@ -296,6 +300,7 @@ item(
     E,
     "单位参保登记",
     "Employer social insurance registration",
+    effect="registry.employer_register",
     types=EMPLOYEE5,
     channels=NET,
     basis=[
@@ -323,6 +328,7 @@ item(
     E,
     "单位参保信息变更登记",
     "Change of an employer's registration details",
+    effect="registry.employer_change",
     types=EMPLOYEE5,
     channels=NET,
     basis=[law(SIF, "第五十七条"), law(REG, "第十条")],
@@ -352,6 +358,7 @@ item(
     E,
     "单位注销登记",
     "Employer deregistration",
+    effect="registry.employer_status",
     special=True,
     types=EMPLOYEE5,
     channels=COUNTER_NET,
@@ -383,6 +390,7 @@ item(
     E,
     "职工参保登记（人员新参保）",
     "Employee enrolment (first-time insured)",
+    effect="registry.staff_increase",
     types=EMPLOYEE5,
     channels=NET_T,
     basis=[law(SIF, "第五十八条"), law(REG, "第六条")],
@@ -405,6 +413,7 @@ item(
     E,
     "职工增员申报",
     "Reporting new staff (additions)",
+    effect="registry.staff_increase",
     types=EMPLOYEE5,
     channels=NET_T,
     basis=[law(SIF, "第五十八条"), law(REG, "第十条")],
@@ -422,6 +431,7 @@ item(
     E,
     "职工减员申报",
     "Reporting departing staff (reductions)",
+    effect="registry.staff_decrease",
     types=EMPLOYEE5,
     channels=NET_T,
     basis=[law(SIF, "第五十八条"), law(REG, "第十条")],
@@ -439,6 +449,7 @@ item(
     E,
     "灵活就业人员参保登记",
     "Enrolment of flexibly employed persons",
+    effect="registry.enrolment_create",
     types=["employee_pension", "employee_medical"],
     channels=ALL,
     basis=[law(SIF, "第十条"), law(SIF, "第二十三条"), law(REG, "第六条")],
@@ -461,6 +472,7 @@ item(
     E,
     "城乡居民基本养老保险参保登记",
     "Urban and rural residents' pension enrolment",
+    effect="registry.enrolment_create",
     types=RPEN,
     channels=ALL,
     basis=[
@@ -487,6 +499,7 @@ item(
     E,
     "城乡居民基本医疗保险参保登记",
     "Urban and rural residents' medical insurance enrolment",
+    effect="registry.enrolment_create",
     types=RMED,
     channels=ALL,
     basis=[
@@ -516,6 +529,7 @@ item(
     E,
     "被征地农民养老保障参保登记",
     "Land-lost farmers' pension security enrolment",
+    effect="registry.enrolment_create",
     special=True,
     types=LLF,
     channels=COUNTER,
@@ -550,6 +564,7 @@ item(
     E,
     "参保人员非关键信息变更（联系电话、通讯地址等）",
     "Change of an insured person's non-key details (phone, address)",
+    effect="registry.person_change",
     types=EMPLOYEE5 + RPEN + RMED,
     channels=ALL,
     basis=[law(REG, "第十条"), law("社会保险个人权益记录管理办法（人力资源社会保障部令第14号）")],
@@ -565,6 +580,7 @@ item(
     E,
     "参保人员关键信息变更（姓名、公民身份号码、出生日期、性别）",
     "Change of an insured person's key details (name, ID number, birth date, gender)",
+    effect="registry.person_change_key",
     special=True,
     types=EMPLOYEE5 + RPEN + RMED,
     channels=COUNTER,
@@ -712,6 +728,7 @@ item(
     E,
     "职工停保登记（暂停缴费）",
     "Suspension of an employee's insurance",
+    effect="registry.enrolment_suspend",
     types=EMPLOYEE5,
     channels=NET_T,
     basis=[law(SIF, "第五十八条"), law(REG, "第十条")],
@@ -730,6 +747,7 @@ item(
     E,
     "职工续保登记（恢复缴费）",
     "Resumption of an employee's insurance",
+    effect="registry.enrolment_resume",
     types=EMPLOYEE5,
     channels=NET_T,
     basis=[law(SIF, "第五十八条"), law(REG, "第十条")],
@@ -784,6 +802,7 @@ item(
     E,
     "企业职工基本养老保险关系转移接续（省内）",
     "Transfer of employee pension insurance within the province",
+    effect="registry.enrolment_transfer",
     types=PEN,
     channels=NET,
     basis=[law(SIF, "第十九条"), law("城镇企业职工基本养老保险关系转移接续暂行办法（国办发〔2009〕66号）")],
