@@ -108,8 +108,17 @@ PURPOSE_MIN, PURPOSE_MAX = 4, 200
 KEY_PREFIX_LENGTH = 8
 
 
+# Labels for scope fields whose model field has no verbose name of its own.
+_FIELD_LABELS: dict[tuple[str, str], Any] = {
+    (RecordType.ENROLMENT, "insurance_type"): gettext_lazy("Insurance type"),
+    (RecordType.ENROLMENT, "employer"): gettext_lazy("Employer"),
+}
+
+
 def field_label(record_type: str, name: str) -> str:
     """The model's verbose name of a scope field, in the active language."""
+    if (record_type, name) in _FIELD_LABELS:
+        return str(_FIELD_LABELS[(record_type, name)])
     model_field = _MODELS[record_type]._meta.get_field(name)
     return str(getattr(model_field, "verbose_name", name))
 
