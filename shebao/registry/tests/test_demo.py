@@ -123,7 +123,8 @@ def test_every_rule_holds(seeded: Seeded) -> None:
         if e.insurance_type.code.startswith("resident") or e.insurance_type.code == "land_lost_farmer":
             assert e.employer_id is None
         if e.person.status == PersonStatus.DECEASED:
-            assert e.end_date is not None and e.end_date <= e.person.status_date
+            died = e.person.status_date
+            assert died is not None and e.end_date is not None and e.end_date <= died
     for mine in by_person.values():
         for a in mine:
             for b in mine:
