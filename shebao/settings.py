@@ -165,8 +165,13 @@ SHEBAO_BRAND = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "filters": {"mask_id_numbers": {"()": "shebao.core.logfilters.MaskIdNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_id_numbers"]}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Lock by account, not by IP: a whole service hall shares one address behind NAT.
