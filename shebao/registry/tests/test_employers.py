@@ -113,3 +113,18 @@ def test_status_unchanged_is_refused():
     employer = f.employer()
     error = _refused(services.employer_set_status, employer=employer, status="active", on=ON, by=None)
     assert error.code == "status_unchanged"
+
+
+def test_search_by_credit_code_or_name_within_the_users_regions():
+    from shebao.core.tests.factories import make_region_tree, make_staff
+    from shebao.registry import selectors
+
+    regions = make_region_tree()
+    here = f.employer(name="甲县机械厂", at=regions["county_a1"])
+    there = f.employer(name="乙县机械厂", at=regions["county_b1"])
+    city_a = make_staff("city-a", region=regions["city_a"], posts=["reviewer"])
+    assert list(selectors.employer_search(user=city_a, q="机械厂")) == [here]
+    assert list(selectors.employer_search(user=city_a, q=here.credit_code.lower())) == [here]
+    assert list(selectors.employer_search(user=city_a, q=there.credit_code)) == []
+    assert selectors.employer_by_credit_code(there.credit_code.lower()) == there
+    assert selectors.employer_by_credit_code("") is None

@@ -271,3 +271,23 @@ def test_moved_out_person_can_return():
     services.person_set_status(person=person, status="active", on=datetime.date(2024, 1, 1), by=None)
     person.refresh_from_db()
     assert (person.status, person.status_date) == ("active", None)
+
+
+def test_search_by_id_number_or_name_within_the_users_regions():
+    from shebao.core.models import Post
+    from shebao.core.tests.factories import make_region_tree, make_staff
+
+    regions = make_region_tree()
+    here = f.person(name="陈静", at=regions["town_a1"])
+    there = f.person(name="陈静怡", at=regions["county_b1"])
+    teller = make_staff("a1", region=regions["county_a1"], posts=["special_teller"])
+    assert list(selectors.person_search(user=teller, q="陈静")) == [here]
+    assert list(selectors.person_search(user=teller, q=here.id_number.lower())) == [here]
+    assert list(selectors.person_search(user=teller, q=there.id_number)) == []
+    assert list(selectors.person_search(user=teller, q="  ")) == []
+    province = make_staff("p1", region=regions["city_b"], posts=[])
+    Post.objects.create(code="inspector", name_zh="督查", name_en="Inspector", province_wide=True)
+    province.posts.add(Post.objects.get(code="inspector"))
+    assert set(selectors.person_search(user=province, q="陈静")) == {here, there}
+    assert selectors.person_by_id_number(" " + there.id_number.lower()) == there
+    assert selectors.person_by_id_number("") is None
