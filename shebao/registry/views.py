@@ -118,9 +118,10 @@ def field_label(model: Model, name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name])
     try:
-        return str(capfirst(str(model._meta.get_field(name).verbose_name)))
+        label = getattr(model._meta.get_field(name), "verbose_name", name)
     except FieldDoesNotExist:
         return name
+    return str(capfirst(str(label)))
 
 
 def _label_of(choices: Any, value: Any) -> str:
@@ -130,10 +131,12 @@ def _label_of(choices: Any, value: Any) -> str:
         return str(value)
 
 
-def readable_value(model: Model, name: str, value: Any) -> str:
+def readable_value(model: Model, name: str, value: Any, regions: dict[str, str] | None = None) -> str:
     """A stored value as staff read it; ID numbers, phones and accounts masked."""
     if value is None or value == "":
         return "—"
+    if name == "region" and regions and value in regions:
+        return f"{regions[value]} {value}"
     if name in MASKERS:
         return MASKERS[name](str(value))
     if name == "status":
@@ -173,7 +176,9 @@ class HistoryRow:
     lines: list[ChangeLine] = field(default_factory=list)
 
 
-def history_rows(changes: Any, model: Model, type_names: dict[str, str]) -> list[HistoryRow]:
+def history_rows(
+    changes: Any, model: Model, type_names: dict[str, str], regions: dict[str, str] | None = None
+) -> list[HistoryRow]:
     rows = []
     for change in changes:
         lines = []
@@ -192,8 +197,8 @@ def history_rows(changes: Any, model: Model, type_names: dict[str, str]) -> list
                 lines.append(
                     ChangeLine(
                         field_label(model, name),
-                        readable_value(model, name, old),
-                        readable_value(model, name, new),
+                        readable_value(model, name, old, regions),
+                        readable_value(model, name, new, regions),
                     )
                 )
         rows.append(
@@ -256,13 +261,17 @@ EMPLOYER_SNAPSHOT_FIELDS = (
 
 
 def snapshot_view(
-    snapshot: dict[str, Any] | None, *, model: Model, types: list[InsuranceType]
+    snapshot: dict[str, Any] | None,
+    *,
+    model: Model,
+    types: list[InsuranceType],
+    regions: dict[str, str] | None = None,
 ) -> SnapshotView | None:
     if snapshot is None:
         return None
     fields = PERSON_SNAPSHOT_FIELDS if model is Person else EMPLOYER_SNAPSHOT_FIELDS
     facts = [
-        Fact(field_label(model, n), readable_value(model, n, snapshot.get(n)))
+        Fact(field_label(model, n), readable_value(model, n, snapshot.get(n), regions))
         for n in fields
         if n in snapshot
     ]
@@ -343,10 +352,13 @@ def _person_context(request: HttpRequest, person: Person, *, full_id: str | None
     user = staff(request)
     overview = selectors.person_overview(person=person)
     types = [row.insurance_type for row in overview.types]
+    regions = {person.region.code: person.region.name}
     as_of_form, on = _as_of(request)
     as_of = None
     if on is not None:
-        as_of = snapshot_view(selectors.person_as_of(person=person, on=on), model=Person, types=types)
+        as_of = snapshot_view(
+            selectors.person_as_of(person=person, on=on), model=Person, types=types, regions=regions
+        )
     all_history = request.GET.get("history") == "all"
     changes = selectors.person_history(person=person) if all_history else overview.recent_changes
     return {
@@ -357,7 +369,7 @@ def _person_context(request: HttpRequest, person: Person, *, full_id: str | None
         "duplicates": _duplicates(user, person, overview.possible_duplicates)
         if overview.possible_duplicates
         else [],
-        "history": history_rows(changes, Person, {t.code: t.name for t in types}),
+        "history": history_rows(changes, Person, {t.code: t.name for t in types}, regions),
         "history_all": all_history,
         "history_more": not all_history and len(overview.recent_changes) >= selectors.RECENT_CHANGES,
         "as_of_form": as_of_form,
@@ -408,8 +420,10 @@ class StaffLine:
     types: list[InsuranceType]
 
 
-def _employer_history(changes: list[Any], types: list[InsuranceType]) -> list[HistoryRow]:
-    rows = history_rows(changes, Employer, {t.code: t.name for t in types})
+def _employer_history(
+    changes: list[Any], types: list[InsuranceType], regions: dict[str, str]
+) -> list[HistoryRow]:
+    rows = history_rows(changes, Employer, {t.code: t.name for t in types}, regions)
     # Staff changes name the person by ID number: show their name beside the masked number.
     numbers = {
         pair[1]
@@ -431,10 +445,13 @@ def _employer_context(request: HttpRequest, employer: Employer) -> dict[str, Any
     user = staff(request)
     overview = selectors.employer_overview(employer=employer)
     types = [t for t, _count in overview.counts]
+    regions = {employer.region.code: employer.region.name}
     as_of_form, on = _as_of(request)
     as_of = None
     if on is not None:
-        as_of = snapshot_view(selectors.employer_as_of(employer=employer, on=on), model=Employer, types=types)
+        as_of = snapshot_view(
+            selectors.employer_as_of(employer=employer, on=on), model=Employer, types=types, regions=regions
+        )
     all_history = request.GET.get("history") == "all"
     changes = list(selectors.employer_history(employer=employer)) if all_history else overview.recent_changes
     can_bulk = bulk is not None and user.has_perm_code(Perm.REGISTRY_BULK)
@@ -450,7 +467,7 @@ def _employer_context(request: HttpRequest, employer: Employer) -> dict[str, Any
             )
             for row in overview.staff
         ],
-        "history": _employer_history(changes, types),
+        "history": _employer_history(changes, types, regions),
         "history_all": all_history,
         "history_more": not all_history and len(overview.recent_changes) >= selectors.RECENT_CHANGES,
         "as_of_form": as_of_form,
