@@ -403,14 +403,17 @@ def test_bulk_upload_lists_every_bad_row_and_applies_a_good_file(client, world, 
     response = client.post(url, {"file": bad})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "3" in page and "第" in page or "row" in page
-    assert page.count("<li>") >= 2
+    problems = page.split('class="problems"', 1)[1].split("</div>", 1)[0]
+    assert "没有写入任何数据" in problems
+    assert "第 3 行" in problems and "第 4 行" in problems and "第 2 行：" not in problems
+    assert problems.count("<li>") == 4  # every reason of every bad row
     assert not Person.objects.filter(id_number=new_id).exists()
 
     response = client.post(url, {"file": _csv([f"增员,{new_id},孙丽,2025-02-01,城镇"])})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "孙丽" in page and new_id not in page
+    assert "增员 1 人" in page and "新登记 1 人" in page  # the counts when done
     assert Person.objects.filter(id_number=new_id).exists()
 
 
