@@ -4,7 +4,9 @@
 2. the demo catalogue of 107 service items, published as edition 1 (`catalogue.demo`);
 3. local bindings (address, phone, hours, outlets) of a few items for every city and county, and one
    county (石门县) that tries to change the standard — recorded as deviations, not applied;
-4. a register of standards of all five kinds, one due for review within 90 days.
+4. a register of standards of all five kinds, one due for review within 90 days;
+5. the registry: persons and employers of the demo province, enrolled through the registry services
+   (`registry.demo`), and three persons of the teller's county worth looking up.
 """
 
 from __future__ import annotations
@@ -13,13 +15,21 @@ import time
 import unicodedata
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from shebao.catalogue.demo import demo_bindings_create, demo_standards_create, ensure_demo_catalogue
 from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_province_create
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
+from shebao.registry.demo import (
+    DEMO_EMPLOYERS,
+    DEMO_PERSONS,
+    TELLER_COUNTY,
+    demo_persons_to_try,
+    registry_counts,
+    seed_registry,
+)
 
 URL = "http://127.0.0.1:8000/"
 
@@ -43,7 +53,18 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Create the demo province, staff logins, the published demo catalogue, bindings and standards."
+    help = (
+        "Create the demo province, staff logins, the published demo catalogue, bindings, standards "
+        "and the registry's demo persons and employers."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--persons", type=int, default=DEMO_PERSONS, help="registry demo persons (first run only)"
+        )
+        parser.add_argument(
+            "--employers", type=int, default=DEMO_EMPLOYERS, help="registry demo employers (first run only)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -53,6 +74,9 @@ class Command(BaseCommand):
                 edition, loaded = ensure_demo_catalogue(by=None)
                 bindings = demo_bindings_create(province_admin=None, county_admin=demo.staff["county_admin"])
                 standards = demo_standards_create(by=None)
+                registry_started = time.monotonic()
+                registry = seed_registry(by=None, persons=options["persons"], employers=options["employers"])
+                registry_seconds = time.monotonic() - registry_started
         except ApplicationError as exc:
             raise CommandError("\n".join([str(exc.message), *map(str, exc.details)])) from exc
 
@@ -70,7 +94,30 @@ class Command(BaseCommand):
             f"Local bindings 本地要素: {bindings.bindings} new; deviations 偏离 recorded (not applied): "
             f"{bindings.deviations} new. Standards 标准: {standards} new."
         )
-        if not (created or loaded or bindings.bindings or bindings.deviations or standards):
+        totals = registry_counts()
+        if registry["skipped"]:
+            self.stdout.write(
+                f"Registry 参保登记: already there — {totals['persons']} persons, "
+                f"{totals['employers']} employers, {totals['enrolments']} enrolments."
+            )
+        else:
+            self.stdout.write(
+                f"Registry 参保登记: {registry['persons']} persons 参保人, {registry['employers']} employers 参保单位, "
+                f"{totals['enrolments']} enrolments 参保记录 ({registry['employed']} employed 在职, "
+                f"{registry['moved'] + registry['transferred']} changed employers 换过单位, {registry['left']} left 减员, "
+                f"{registry['retired']} retired 退休, {registry['residents']} residents 城乡居民, "
+                f"{registry['flexible']} flexible workers 灵活就业, {registry['land_lost']} land-lost farmers 被征地农民, "
+                f"{registry['deceased']} deceased 已故, {totals['duplicates']} possible duplicates 疑似重复) "
+                f"in {registry_seconds:.1f} s."
+            )
+        if not (
+            created
+            or loaded
+            or bindings.bindings
+            or bindings.deviations
+            or standards
+            or not registry["skipped"]
+        ):
             self.stdout.write("Nothing to add: the demo data were already there. 演示数据已存在，未作改动。")
 
         posts = {p.code: p for p in Post.objects.all()}
@@ -94,4 +141,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "Passwords are the demo password unless someone changed them. 密码如未修改即为演示密码。"
         )
+        to_try = demo_persons_to_try(county_code=TELLER_COUNTY)
+        if to_try:
+            county = demo.regions.get(TELLER_COUNTY)
+            where = f"{county.name_zh} {county.name_en}" if county else TELLER_COUNTY
+            self.stdout.write("")
+            self.stdout.write(f"Persons to look up as teller 可查询的演示参保人 ({where}):")
+            for line in _table([["ID number 公民身份号码", "Name 姓名", "Why 说明"], *map(list, to_try)]):
+                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))
