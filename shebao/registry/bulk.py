@@ -288,9 +288,7 @@ def _positions(header: tuple[Any, ...] | None) -> dict[str, int]:
 def _invalid(problems: list[str]) -> ApplicationError:
     return ApplicationError(
         "bulk_invalid",
-        _(
-            "%(count)s rows of the file are wrong; nothing was written. Correct them and upload the file again."
-        )
+        _("%(count)s problems in the file; nothing was written. Correct them and upload the file again.")
         % {"count": len(problems)},
         details=problems,
     )
@@ -317,7 +315,7 @@ def _data_rows(source: _Source, progress: Progress | None, total: int | None) ->
         yield cells
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
-    if progress is not None:
+    if progress is not None and done % PROGRESS_EVERY:
         progress(done, total)
 
 

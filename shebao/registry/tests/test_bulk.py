@@ -136,10 +136,10 @@ def test_5000_rows_with_3_bad_lists_exactly_those_and_writes_nothing(
     assert error.details[0].startswith("row 101: ID number: the check digit")
     assert error.details[1] == "row 2500: '2025-13-01' is not a date (use YYYY-MM-DD)."
     assert error.details[2].startswith("row 4999: 'transfer' is not an action")
-    assert "3 rows" in str(error.message)
+    assert "3 problems" in str(error.message)
     assert _counts() == before
     # Progress while checking: every 100 rows, total unknown.
-    assert calls[0] == (100, None) and calls[-1] == (5000, None) and len(calls) == 51
+    assert calls[0] == (100, None) and calls[-1] == (5000, None) and len(calls) == 50
 
 
 def test_the_same_file_in_chinese(tmp_path: Path, employer: Employer) -> None:
