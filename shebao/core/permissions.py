@@ -74,7 +74,7 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
     PostCode.GENERAL_TELLER: (
         "综合柜员",
         "General teller",
-        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_CROSS_REVIEW],
+        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_CROSS_REVIEW, Perm.REGISTRY_VIEW],
     ),
     PostCode.SPECIAL_TELLER: (
         "特殊业务柜员",

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shebao.catalogue.services import binding_save, edition_create_draft, item_save
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
@@ -246,7 +247,7 @@ def test_guide_shows_every_element(client, catalogue):
         "全省通办",
         "跨省通办",
         "清单版本 1",  # edition number
-        "发布于 " + catalogue.published_at.strftime("%Y-%m-%d"),  # publication date
+        "发布于 " + timezone.localtime(catalogue.published_at).strftime("%Y-%m-%d"),  # publication date
         "/items/SB-S-001/guide.pdf?region=990101",
         "/items/SB-S-001/notice.pdf?region=990101",
     ]

@@ -61,9 +61,9 @@ class Seeded:
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seeded]:
     with django_db_blocker.unblock(), transaction.atomic():
         first, second = StringIO(), StringIO()
-        call_command("demo_seed", stdout=first)
+        call_command("demo_seed", persons=150, employers=8, stdout=first)
         after_first = _counts()
-        call_command("demo_seed", stdout=second)
+        call_command("demo_seed", persons=150, employers=8, stdout=second)
         yield Seeded(first.getvalue(), second.getvalue(), after_first, _counts())
         transaction.set_rollback(True)
 
