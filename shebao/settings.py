@@ -80,7 +80,7 @@ def _database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": int(os.environ.get("SHEBAO_CONN_MAX_AGE", "0")),
+        "CONN_MAX_AGE": int(os.environ.get("SHEBAO_CONN_MAX_AGE", "60")),  # reuse connections between requests
         "TEST": {"NAME": "test_" + parsed.path.lstrip("/")},
     }
 

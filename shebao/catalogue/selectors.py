@@ -66,8 +66,13 @@ def item_list(
     zone: str = "",
     channel: str = "",
     business_class: str = "",
+    summary: bool = False,
 ) -> QuerySet[ServiceItem]:
-    """Items of an edition, filtered, ordered by zone (enrolment, medical, pension), order, code."""
+    """Items of an edition, filtered, ordered by zone (enrolment, medical, pension), order, code.
+
+    `summary=True` prefetches only what a list row shows (insurance types and channels), not every
+    item's materials and steps.
+    """
     items = ServiceItem.objects.filter(edition=edition)
     q = (q or "").strip()
     if q:
@@ -85,7 +90,10 @@ def item_list(
         default=Value(len(ZONE_ORDER)),
         output_field=IntegerField(),
     )
-    return with_details(items.distinct().annotate(zone_rank=zone_rank).order_by("zone_rank", "order", "code"))
+    items = items.distinct().annotate(zone_rank=zone_rank).order_by("zone_rank", "order", "code")
+    if summary:
+        return items.prefetch_related("insurance_types", "channels")
+    return with_details(items)
 
 
 def item_get(*, edition: Edition, code: str) -> ServiceItem:

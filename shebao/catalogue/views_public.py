@@ -84,7 +84,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     groups: list[ZoneGroup] = []
     count = 0
     if edition is not None:
-        items = list(selectors.item_list(edition=edition, **filters))
+        items = list(selectors.item_list(edition=edition, summary=True, **filters))
         count = len(items)
         for value, label in Zone.choices:
             in_zone = [i for i in items if i.zone == value]
