@@ -30,6 +30,7 @@ from shebao.registry.demo import (
     registry_counts,
     seed_registry,
 )
+from shebao.registry.department import seed_department_clients
 
 URL = "http://127.0.0.1:8000/"
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                 registry_started = time.monotonic()
                 registry = seed_registry(by=None, persons=options["persons"], employers=options["employers"])
                 registry_seconds = time.monotonic() - registry_started
+                department_keys = seed_department_clients(by=None)
         except ApplicationError as exc:
             raise CommandError("\n".join([str(exc.message), *map(str, exc.details)])) from exc
 
@@ -149,4 +151,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Persons to look up as teller 可查询的演示参保人 ({where}):")
             for line in _table([["ID number 公民身份号码", "Name 姓名", "Why 说明"], *map(list, to_try)]):
                 self.stdout.write(line)
+            self.stdout.write("")
+            self.stdout.write("Department API 共享部门接口 (demo keys 演示密钥; scopes at /departments/):")
+            for department, key in department_keys.items():
+                self.stdout.write(f"  {department}: {key}")
+            self.stdout.write(
+                f'  curl -H "Authorization: Bearer {department_keys.get("tax", "")}" '
+                f'"{URL}api/v1/registry/persons/{to_try[0][0]}/?purpose=tax-check"'
+            )
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))
