@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "shebao.audit",
     "shebao.catalogue",
     "shebao.registry",
+    "shebao.counter",
+    "shebao.cases",
+    "shebao.evaluation",
     "shebao.api",
 ]
 

@@ -32,6 +32,10 @@ class Perm:
     REGISTRY_FULL_ID = "registry.full_id"  # reveal a full ID number (each reveal audited)
     REGISTRY_BULK = "registry.bulk"  # bulk staff increase/decrease from a file
     DEPARTMENT_CLIENTS = "registry.department_clients"  # issue keys to other departments, read their log
+    COUNTER_MANAGE = "counter.manage"  # outlets, windows, appointment slots, teller qualifications
+    COUNTER_SERVE = "counter.serve"  # sign in to a window and call tickets
+    CASE_MONITOR = "cases.monitor"  # see cases due soon and overdue, per office and teller
+    CASE_EXTEND = "cases.extend"  # approve an extension of a case's time limit (leader)
 
 
 PERMISSION_LABELS: dict[str, object] = {
@@ -54,6 +58,10 @@ PERMISSION_LABELS: dict[str, object] = {
     Perm.REGISTRY_FULL_ID: _("Reveal full ID numbers"),
     Perm.REGISTRY_BULK: _("Bulk staff increase and decrease"),
     Perm.DEPARTMENT_CLIENTS: _("Manage other departments' API access"),
+    Perm.COUNTER_MANAGE: _("Manage outlets, windows, appointment slots and qualifications"),
+    Perm.COUNTER_SERVE: _("Serve at a window"),
+    Perm.CASE_MONITOR: _("Monitor deadlines of cases"),
+    Perm.CASE_EXTEND: _("Approve extensions of time limits"),
 }
 
 
@@ -74,7 +82,7 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
     PostCode.GENERAL_TELLER: (
         "综合柜员",
         "General teller",
-        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_CROSS_REVIEW, Perm.REGISTRY_VIEW],
+        [Perm.CASE_ACCEPT_GENERAL, Perm.CASE_CROSS_REVIEW, Perm.REGISTRY_VIEW, Perm.COUNTER_SERVE],
     ),
     PostCode.SPECIAL_TELLER: (
         "特殊业务柜员",
@@ -85,6 +93,7 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
             Perm.CASE_CROSS_REVIEW,
             Perm.REGISTRY_VIEW,
             Perm.REGISTRY_FULL_ID,
+            Perm.COUNTER_SERVE,
         ],
     ),
     PostCode.REVIEWER: (
@@ -102,6 +111,8 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
             Perm.AUDIT_VIEW,
             Perm.REGISTRY_VIEW,
             Perm.REGISTRY_FULL_ID,
+            Perm.CASE_MONITOR,
+            Perm.CASE_EXTEND,
         ],
     ),
     PostCode.AUDITOR: (
@@ -131,7 +142,9 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
             Perm.REGISTRY_VIEW,
             Perm.REGISTRY_BULK,
             Perm.DEPARTMENT_CLIENTS,
+            Perm.COUNTER_MANAGE,
+            Perm.CASE_MONITOR,
         ],
     ),
-    PostCode.BANK_AGENT: ("银行网点柜员", "Bank-outlet agent", [Perm.CASE_ACCEPT_BANK]),
+    PostCode.BANK_AGENT: ("银行网点柜员", "Bank-outlet agent", [Perm.CASE_ACCEPT_BANK, Perm.COUNTER_SERVE]),
 }

@@ -1,0 +1,269 @@
+"""Cases (办件): one application from acceptance to result, driven by the published catalogue item.
+
+The allowed moves of a case are in `CaseStatus` and `services`; the item's steps (from the edition the
+case was accepted under) say which post performs each step. The clock runs in working days from the
+day after complete materials arrive; returns for correction (补正) and suspensions (中止) stop it
+(`ClockPeriod`), extensions (延期) add days with a leader's approval.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shebao.catalogue.models import ServiceItem
+from shebao.core.models import Region
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Service counter")
+    ONLINE = "online", _("Online")
+    MOBILE = "mobile", _("Mobile app")
+    TERMINAL = "terminal", _("Self-service terminal")
+    BANK = "bank", _("Bank outlet")
+
+
+class CaseStatus(models.TextChoices):
+    """Every state of a case. Allowed moves: `services.TRANSITIONS`."""
+
+    ACCEPTED = "accepted", _("Accepted")  # 已受理: materials complete, at the first step after acceptance
+    IN_REVIEW = "in_review", _("In review")  # 审核中 / 审批中: at a back-office step
+    RETURNED = "returned", _("Returned for correction")  # 补正: clock stopped until the supplement arrives
+    SUSPENDED = "suspended", _("Suspended")  # 中止: waiting on an outside party, clock stopped
+    COMPLETED = "completed", _("Completed")  # 办结: the effect ran
+    REJECTED = "rejected", _("Rejected")  # 不予办理, with a reason
+
+
+class Delivery(models.TextChoices):
+    """How the result goes back: through the channel the case came from."""
+
+    PICKUP = "pickup", _("Collect at the window")
+    MESSAGE = "message", _("Message to the online account")
+    POST = "post", _("By post")
+
+
+class Case(models.Model):
+    """办件: one application against a published service item."""
+
+    number = models.CharField(_("case number"), max_length=24, unique=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    item_code = models.CharField(_("item code"), max_length=32, db_index=True)
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    employer = models.ForeignKey(
+        "registry.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    outlet = models.ForeignKey(
+        "counter.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    window = models.ForeignKey(
+        "counter.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    ticket = models.ForeignKey(
+        "counter.QueueTicket", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    # The region whose staff handle the back-office steps (the applicant's record region).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accepted_cases"
+    )
+    accepted_at = models.DateTimeField(_("accepted at"))
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices)
+    step_index = models.PositiveSmallIntegerField(_("current step"), default=0)  # index into the item's steps
+    data = models.JSONField(_("application data"), default=dict)  # what the effect handler needs
+    materials = models.JSONField(_("materials received"), default=list)  # [{"name_zh", "original", "copies"}]
+    delivery = models.CharField(_("result delivery"), max_length=10, choices=Delivery.choices)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    effect_result = models.JSONField(_("effect result"), default=dict)
+    version = models.PositiveIntegerField(default=0)  # bumped on every move: a stale form can't act twice
+
+    class Meta:
+        verbose_name = _("case")
+        ordering = ["-accepted_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["accepted_by", "accepted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ActionKind(models.TextChoices):
+    ACCEPT = "accept", _("Accepted")
+    APPROVE_STEP = "approve_step", _("Step approved")
+    RETURN = "return", _("Returned for correction")
+    SUPPLEMENT = "supplement", _("Supplement received")
+    REJECT = "reject", _("Rejected")
+    SUSPEND = "suspend", _("Suspended")
+    RESUME = "resume", _("Resumed")
+    EXTEND = "extend", _("Extended")
+    COMPLETE = "complete", _("Completed")
+    DELIVER = "deliver", _("Result delivered")
+    REFUSED = "refused", _("Attempt refused")  # a refused attempt, kept for the record
+
+
+class CaseAction(models.Model):
+    """One thing done to a case, in order: who, which step, what, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("action"), max_length=14, choices=ActionKind.choices)
+    step_index = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    post_code = models.CharField(_("post"), max_length=40, blank=True)
+    at = models.DateTimeField(_("time"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("case action")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class ClockPeriod(models.Model):
+    """A stretch of working days on a case's clock: from `start` (inclusive) to `end` (inclusive), open while running."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_periods")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(end__isnull=True), name="one_running_clock")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.start}–{self.end or ''}"
+
+
+class OneTimeNotice(models.Model):
+    """一次性告知书: everything missing for an item, listed at once; the visit is recorded."""
+
+    number = models.CharField(_("notice number"), max_length=24, unique=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    item_code = models.CharField(_("item code"), max_length=32)
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer = models.ForeignKey(
+        "registry.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=120)
+    missing = models.JSONField(_("missing materials"), default=list)  # material names (zh), all at once
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
+    outlet = models.ForeignKey(
+        "counter.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("one-time notice")
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "item_code"]),
+            models.Index(fields=["employer", "item_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Extension(models.Model):
+    """延期: more working days for a case, approved by a leader, with the reason told to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateField(_("old deadline"))
+    new_deadline = models.DateField(_("new deadline"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        verbose_name = _("extension")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days}"
+
+
+class CrossReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed correct")
+    ERROR_FOUND = "error_found", _("Error found")
+
+
+class CrossReview(models.Model):
+    """交叉复核: a completed general case drawn for a second look by another teller."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="cross_review")
+    status = models.CharField(
+        _("status"), max_length=12, choices=CrossReviewStatus.choices, default=CrossReviewStatus.PENDING
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    finding = models.TextField(_("finding"), blank=True)
+    correction = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("cross-review")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status}"
+
+
+class CrossReviewPolicy(models.Model):
+    """The share of completed general cases drawn for cross-review, per region (nearest ancestor wins)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="cross_review_policy")
+    share_percent = models.PositiveSmallIntegerField(_("share drawn (%)"), default=10)
+
+    class Meta:
+        verbose_name = _("cross-review policy")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.share_percent}%"
+
+
+class Notification(models.Model):
+    """A message to an applicant or staff member, sent through the configured backend (database in the demo)."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20)  # message, sms, post, window
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CounterConfig(AppConfig):
+    name = "shebao.counter"
+    label = "counter"
+    verbose_name = "Counter"
