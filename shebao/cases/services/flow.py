@@ -1,0 +1,492 @@
+"""The steps of a case after acceptance: approve, return for correction (补正), supplement, reject, complete.
+
+Every allowed move is in `TRANSITIONS`. Each move locks the case row, compares the form's `version`
+with the case's (a stale form or a double click changes the case once) and bumps it. Back-office steps
+are separated from acceptance (受理审核分离): the acceptor, anyone who already performed a step of the
+case, a post the step does not name and staff outside the case's region are refused; each refusal is
+audited in its own transaction, after the attempted move has been rolled back, and then raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shebao.audit.services import audit_record
+from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
+from shebao.cases.notify import notify, result_deliver
+from shebao.cases.services.clock import clock_start, clock_stop
+from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
+from shebao.core.access import can_see_region
+from shebao.core.effects import get_effect
+from shebao.core.errors import ApplicationError
+
+T = TypeVar("T")
+
+
+class Move:
+    """Names of the moves a case can make (`TRANSITIONS` keys)."""
+
+    APPROVE_STEP = "approve_step"
+    RETURN = "return"
+    SUPPLEMENT = "supplement"
+    REJECT = "reject"
+    COMPLETE = "complete"
+
+
+# move: (statuses the case may be in, status it goes to). Approving a step that is not the last one
+# leaves the case IN_REVIEW; approving the last one completes it.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Move.APPROVE_STEP: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.IN_REVIEW),
+    Move.RETURN: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.RETURNED),
+    Move.SUPPLEMENT: (frozenset({CaseStatus.RETURNED}), CaseStatus.IN_REVIEW),
+    Move.REJECT: (
+        frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED}),
+        CaseStatus.REJECTED,
+    ),
+    Move.COMPLETE: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.COMPLETED),
+}
+
+
+def can_move(case: Case, move: str) -> bool:
+    """Whether the case's status allows `move` (the guard of `TRANSITIONS`)."""
+    return case.status in TRANSITIONS[move][0]
+
+
+# --- the item's steps -----------------------------------------------------------------------------
+
+
+def item_steps(item: ServiceItem) -> list[ItemStep]:
+    return sorted(item.steps.all(), key=lambda s: (s.order, s.pk))
+
+
+def accept_posts(item: ServiceItem) -> set[str]:
+    return {p for s in item_steps(item) if s.kind == StepKind.ACCEPT for p in s.posts}
+
+
+def completes_at_once(item: ServiceItem) -> bool:
+    """A general item: class general, or every step after acceptance is done by the accepting posts."""
+    if item.business_class == BusinessClass.GENERAL:
+        return True
+    posts = accept_posts(item)
+    return all(set(s.posts) <= posts for s in item_steps(item) if s.kind != StepKind.ACCEPT)
+
+
+def _is_back_office(step: ItemStep) -> bool:
+    # Acceptance is the teller's; the complete step is the system's (it runs when the last sign-off lands).
+    return step.kind not in (StepKind.ACCEPT, StepKind.COMPLETE)
+
+
+def next_step_index(item: ServiceItem, after: int) -> int | None:
+    """Index (into `item_steps`) of the first back-office step after `after`, or None: nothing left."""
+    for index, step in enumerate(item_steps(item)):
+        if index > after and _is_back_office(step):
+            return index
+    return None
+
+
+def first_step_index(item: ServiceItem) -> int | None:
+    return next_step_index(item, -1)
+
+
+def current_step(case: Case) -> ItemStep | None:
+    """The back-office step the case waits at (None when it is at none)."""
+    steps = item_steps(case.item)
+    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+        return None
+    if 0 <= case.step_index < len(steps) and _is_back_office(steps[case.step_index]):
+        return steps[case.step_index]
+    return None
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Refusal(Exception):
+    """A refused attempt: recorded (`cases.refused`) outside the rolled-back move, then raised."""
+
+    code: str
+    message: str
+    move: str
+    status: int = 403
+
+    def error(self) -> ApplicationError:
+        return ApplicationError(self.code, self.message, status=self.status)
+
+
+def record_refusal(
+    *, by: Any, refusal: Refusal, case: Case | None = None, item: ServiceItem | None = None, **extra: Any
+) -> None:
+    """Write the `cases.refused` audit event in a transaction of its own (it must survive the raise)."""
+    with transaction.atomic():
+        region_code = case.region.code if case is not None else str(extra.pop("region_code", "") or "")
+        audit_record(
+            actor=by,
+            action="cases.refused",
+            subject=case,
+            subject_type="" if case is not None else "cases.case",
+            region_code=region_code,
+            extra={
+                "reason": refusal.code,
+                "move": refusal.move,
+                "message": str(refusal.message),
+                "item_code": case.item_code if case is not None else (item.code if item is not None else ""),
+                "step": case.step_index if case is not None else None,
+                **extra,
+            },
+        )
+        if case is not None:
+            CaseAction.objects.create(
+                case=case,
+                kind=ActionKind.REFUSED,
+                step_index=case.step_index,
+                by=by if getattr(by, "is_authenticated", False) else None,
+                at=timezone.now(),
+                comment=f"{refusal.move}: {refusal.message}",
+            )
+
+
+def run_refusable(
+    fn: Callable[[], T], *, by: Any, case: Case | None = None, item: ServiceItem | None = None
+) -> T:
+    """Run `fn` in a transaction; a `Refusal` rolls it back, is recorded, then raised as ApplicationError."""
+    try:
+        with transaction.atomic():
+            return fn()
+    except Refusal as refusal:
+        fresh = Case.objects.select_related("region", "item").filter(pk=case.pk).first() if case else None
+        record_refusal(by=by, refusal=refusal, case=fresh, item=item)
+        raise refusal.error() from None
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "region", "person", "employer", "accepted_by")
+        .get(pk=case.pk)
+    )
+
+
+def _check_version(case: Case, version: int | None, move: str) -> None:
+    if version is not None and int(version) != case.version:
+        raise ApplicationError(
+            "stale",
+            _("Case %(number)s was already handled by someone else; reload it and look again.")
+            % {"number": case.number},
+            status=409,
+        )
+    if not can_move(case, move):
+        raise ApplicationError(
+            "not_allowed",
+            _("Case %(number)s is %(status)s: this cannot be done now.")
+            % {"number": case.number, "status": case.get_status_display()},
+            status=409,
+        )
+
+
+def _acted_on(case: Case, user: Any) -> bool:
+    return CaseAction.objects.filter(
+        case=case, by=user, kind__in=[ActionKind.ACCEPT, ActionKind.APPROVE_STEP]
+    ).exists()
+
+
+def step_post_for(*, case: Case, user: Any, move: str) -> str:
+    """The post with which `user` may act at the case's current step; raises `Refusal` otherwise.
+
+    Not the acceptor, not someone who performed an earlier step, a post the step names, the case's region.
+    """
+    step = current_step(case)
+    if step is None:
+        raise ApplicationError(
+            "no_step", _("Case %(number)s waits at no review step.") % {"number": case.number}, status=409
+        )
+    if not getattr(user, "is_active", False):
+        raise Refusal("inactive", _("Your account is not active."), move)
+    if case.accepted_by_id == user.pk:
+        raise Refusal(
+            "acceptor",
+            _("You accepted case %(number)s: the person who accepts a case cannot review or approve it.")
+            % {"number": case.number},
+            move,
+        )
+    if _acted_on(case, user):
+        raise Refusal(
+            "earlier_step",
+            _("You already performed a step of case %(number)s: the next step needs another person.")
+            % {"number": case.number},
+            move,
+        )
+    held = sorted(set(step.posts) & user.post_codes())
+    if not held:
+        raise Refusal(
+            "wrong_post",
+            _("Your posts are not among those the step %(step)s names (%(posts)s).")
+            % {"step": step.name, "posts": ", ".join(step.posts) or "—"},
+            move,
+        )
+    if not can_see_region(user, case.region):
+        raise Refusal(
+            "other_region",
+            _("Case %(number)s belongs to %(region)s, outside your region.")
+            % {"number": case.number, "region": case.region.name},
+            move,
+        )
+    return held[0]
+
+
+def _action(
+    case: Case, kind: str, by: Any, *, post_code: str = "", comment: str = "", step_index: Any = None
+) -> None:
+    CaseAction.objects.create(
+        case=case,
+        kind=kind,
+        step_index=case.step_index if step_index is None else step_index,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        post_code=post_code,
+        at=timezone.now(),
+        comment=comment,
+    )
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+def _applicant_name(case: Case) -> str:
+    if case.person_id:
+        return case.person.name  # type: ignore[union-attr]
+    if case.employer_id:
+        return case.employer.name  # type: ignore[union-attr]
+    return str(case.data.get("name") or "")
+
+
+def _tell_applicant(case: Case, *, subject: str, body: str) -> None:
+    notify(subject=subject, body=body, case=case, person=case.person)
+
+
+def _stop_clock(case: Case) -> None:
+    clock_stop(case=case, on=timezone.localdate())
+
+
+# --- moves ----------------------------------------------------------------------------------------
+
+
+def _effect_summary(result: Any) -> dict[str, Any]:
+    if isinstance(result, models.Model):
+        return {"model": result._meta.label_lower, "pk": result.pk, "text": str(result)}
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        return {k: str(v) for k, v in result.items()}
+    return {"text": str(result)}
+
+
+def case_complete(*, case: Case, by: Any) -> Case:
+    """办结: run the item's effect with the case's data, store the result, deliver it, draw cross-review.
+
+    Called inside the accepting or approving transaction; an effect's ApplicationError rolls back all of it.
+    """
+    from shebao.cases.services.review import cross_review_maybe_draw  # imported here: review imports flow
+
+    if not can_move(case, Move.COMPLETE):
+        raise ApplicationError(
+            "not_allowed",
+            _("Case %(number)s is %(status)s: it cannot be completed.")
+            % {"number": case.number, "status": case.get_status_display()},
+            status=409,
+        )
+    item = case.item
+    summary: dict[str, Any] = {}
+    if item.effect_code:
+        effect = get_effect(item.effect_code)
+        if effect is None:
+            raise ApplicationError(
+                "no_effect",
+                _("Item %(code)s names the effect %(effect)s, which does not exist.")
+                % {"code": item.code, "effect": item.effect_code},
+            )
+        outcome = effect.handler(data=dict(case.data), by=by, case_ref=case.number, region=case.region)
+        summary = {"effect": effect.code, **_effect_summary(outcome)}
+        case.result = _("%(effect)s: %(result)s") % {
+            "effect": effect.label_zh,
+            "result": summary.get("text", ""),
+        }
+    else:
+        case.result = _("Completed.")
+    _stop_clock(case)
+    case.status = CaseStatus.COMPLETED
+    case.completed_at = timezone.now()
+    case.effect_result = summary
+    _action(case, ActionKind.COMPLETE, by, comment=case.result)
+    _save(case, "status", "completed_at", "effect_result", "result")
+    audit_record(
+        actor=by,
+        action="cases.complete",
+        subject=case,
+        region_code=case.region.code,
+        new={"status": case.status, "effect": summary},
+        extra={"number": case.number, "item_code": case.item_code},
+    )
+    result_deliver(case=case)
+    if completes_at_once(item):
+        cross_review_maybe_draw(case=case)
+    return case
+
+
+def case_approve_step(*, case: Case, by: Any, version: int, comment: str = "") -> Case:
+    """Approve the current step (审核 / 审批); the last step completes the case and runs its effect."""
+
+    def move() -> Case:
+        locked = _lock(case)
+        _check_version(locked, version, Move.APPROVE_STEP)
+        post = step_post_for(case=locked, user=by, move=Move.APPROVE_STEP)
+        done_index = locked.step_index
+        _action(locked, ActionKind.APPROVE_STEP, by, post_code=post, comment=comment)
+        audit_record(
+            actor=by,
+            action="cases.approve_step",
+            subject=locked,
+            region_code=locked.region.code,
+            extra={"number": locked.number, "step": done_index, "post": post, "comment": comment},
+        )
+        following = next_step_index(locked.item, done_index)
+        if following is None:
+            return case_complete(case=locked, by=by)
+        locked.step_index = following
+        locked.status = TRANSITIONS[Move.APPROVE_STEP][1]
+        _save(locked, "step_index", "status")
+        return locked
+
+    return run_refusable(move, by=by, case=case)
+
+
+def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], comment: str) -> Case:
+    """补正: send the case back for what is missing; the clock stops until the supplement arrives."""
+    missing = [str(m).strip() for m in missing if str(m).strip()]
+    if not missing:
+        raise ApplicationError("missing_required", _("Name what is missing or must be corrected."))
+
+    def move() -> Case:
+        locked = _lock(case)
+        _check_version(locked, version, Move.RETURN)
+        post = step_post_for(case=locked, user=by, move=Move.RETURN)
+        _stop_clock(locked)
+        locked.status = TRANSITIONS[Move.RETURN][1]
+        text = "；".join(missing)
+        _action(locked, ActionKind.RETURN, by, post_code=post, comment=f"{text}\n{comment}".strip())
+        _save(locked, "status")
+        audit_record(
+            actor=by,
+            action="cases.return",
+            subject=locked,
+            region_code=locked.region.code,
+            extra={"number": locked.number, "missing": missing, "comment": comment},
+        )
+        _tell_applicant(
+            locked,
+            subject=_("Case %(number)s: please supply what is missing") % {"number": locked.number},
+            body=_("Dear %(name)s, to continue case %(number)s (%(item)s) we need: %(missing)s. %(comment)s")
+            % {
+                "name": _applicant_name(locked),
+                "number": locked.number,
+                "item": locked.item.name,
+                "missing": text,
+                "comment": comment,
+            },
+        )
+        return locked
+
+    return run_refusable(move, by=by, case=case)
+
+
+def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: str = "") -> Case:
+    """The supplement arrived (at a window or online): the case goes back to its step, the clock restarts."""
+    received = list(received)
+    with transaction.atomic():
+        locked = _lock(case)
+        if not can_move(locked, Move.SUPPLEMENT):
+            raise ApplicationError(
+                "not_returned",
+                _("Case %(number)s was not returned for correction.") % {"number": locked.number},
+                status=409,
+            )
+        names = _material_names(locked.item, received)
+        locked.materials = [*locked.materials, *({"name_zh": n, "supplement": True} for n in names)]
+        locked.status = TRANSITIONS[Move.SUPPLEMENT][1]
+        _action(locked, ActionKind.SUPPLEMENT, by, comment="；".join([*names, comment]).strip("；"))
+        _save(locked, "status", "materials")
+        clock_start(case=locked, on=timezone.localdate())
+        audit_record(
+            actor=by,
+            action="cases.supplement",
+            subject=locked,
+            region_code=locked.region.code,
+            extra={"number": locked.number, "received": names, "comment": comment},
+        )
+        return locked
+
+
+def case_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
+    """不予办理: end the case with a reason, told to the applicant."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("reason_required", _("Give the reason for the rejection."))
+
+    def move() -> Case:
+        locked = _lock(case)
+        _check_version(locked, version, Move.REJECT)
+        post = step_post_for(case=locked, user=by, move=Move.REJECT)
+        _stop_clock(locked)
+        locked.status = TRANSITIONS[Move.REJECT][1]
+        locked.result = reason
+        locked.completed_at = timezone.now()
+        _action(locked, ActionKind.REJECT, by, post_code=post, comment=reason)
+        _save(locked, "status", "result", "completed_at")
+        audit_record(
+            actor=by,
+            action="cases.reject",
+            subject=locked,
+            region_code=locked.region.code,
+            extra={"number": locked.number, "reason": reason},
+        )
+        _tell_applicant(
+            locked,
+            subject=_("Case %(number)s was not granted") % {"number": locked.number},
+            body=_("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
+            % {
+                "name": _applicant_name(locked),
+                "number": locked.number,
+                "item": locked.item.name,
+                "reason": reason,
+            },
+        )
+        return locked
+
+    return run_refusable(move, by=by, case=case)
+
+
+# --- shared with intake ---------------------------------------------------------------------------
+
+
+def _material_names(item: ServiceItem, received: Iterable[Any]) -> list[str]:
+    """Received materials as names: an int is an index into the item's materials, text is a name."""
+    materials = sorted(item.materials.all(), key=lambda m: (m.order, m.pk))
+    names: list[str] = []
+    for entry in received:
+        if isinstance(entry, int) or (isinstance(entry, str) and entry.strip().isdigit()):
+            index = int(entry)
+            if 0 <= index < len(materials):
+                names.append(materials[index].name_zh)
+        elif str(entry).strip():
+            names.append(str(entry).strip())
+    return names
