@@ -1,0 +1,20 @@
+"""Scheduled work of cases. In the demo Celery runs tasks inline (`CELERY_TASK_ALWAYS_EAGER`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from shebao.cases.services.clock import cases_mark_overdue
+
+
+def mark_overdue(today: str | None = None) -> int:
+    """Mark overdue cases; `today` as YYYY-MM-DD (default: today). Returns how many were marked."""
+    day = dt.date.fromisoformat(today) if today else None
+    return cases_mark_overdue(today=day)
+
+
+@shared_task(name="cases.mark_overdue")
+def mark_overdue_task(today: str | None = None) -> int:
+    return mark_overdue(today)
