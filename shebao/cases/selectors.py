@@ -1,0 +1,96 @@
+"""Reads of cases shared by pages, APIs and dashboards. Every staff read is bounded by the user's region."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
+from shebao.cases.services.flow import current_step
+from shebao.core.access import visible_regions
+from shebao.core.errors import ApplicationError
+
+OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("item", "region", "person", "employer", "accepted_by", "window")
+
+
+def review_queue(*, user: Any) -> list[Case]:
+    """Cases waiting at a step whose posts include one of the user's, in the user's region, oldest first.
+
+    Leaves out cases the user accepted or already performed a step of (受理审核分离).
+    """
+    posts = user.post_codes()
+    if not posts:
+        return []
+    acted = CaseAction.objects.filter(by=user, kind__in=[ActionKind.ACCEPT, ActionKind.APPROVE_STEP]).values(
+        "case_id"
+    )
+    candidates = (
+        _cases()
+        .filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW], region__in=visible_regions(user))
+        .exclude(accepted_by=user)
+        .exclude(pk__in=acted)
+        .prefetch_related("item__steps")
+        .order_by("accepted_at", "id")
+    )
+    queue = []
+    for case in candidates:
+        step = current_step(case)
+        if step is not None and posts & set(step.posts):
+            queue.append(case)
+    return queue
+
+
+def case_for_user(*, user: Any, number: str) -> Case:
+    """The case with this number if it lies in the user's region; otherwise not found (no hint it exists)."""
+    case = (
+        _cases()
+        .filter(number=(number or "").strip(), region__in=visible_regions(user))
+        .prefetch_related("item__steps", "item__materials", "actions__by")
+        .first()
+    )
+    if case is None:
+        raise ApplicationError(
+            "not_found", _("There is no case %(number)s.") % {"number": number}, status=404
+        )
+    return case
+
+
+def cases_accepted_by(*, user: Any, day: datetime.date | None = None) -> QuerySet[Case]:
+    """The cases a teller accepted on `day` (default today), newest first."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return (
+        _cases()
+        .filter(accepted_by=user, accepted_at__gte=start, accepted_at__lt=end)
+        .order_by("-accepted_at")
+    )
+
+
+def case_list_for_window(*, window: Any, day: datetime.date | None = None) -> QuerySet[Case]:
+    """The cases accepted at a window on `day` (default today), newest first."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return (
+        _cases().filter(window=window, accepted_at__gte=start, accepted_at__lt=end).order_by("-accepted_at")
+    )
+
+
+def cases_due(*, user: Any, within_days: int = 3) -> QuerySet[Case]:
+    """Open cases in the user's region due within `within_days` calendar days or already overdue."""
+    limit = timezone.localdate() + datetime.timedelta(days=within_days)
+    return (
+        _cases()
+        .filter(status__in=OPEN_STATUSES, region__in=visible_regions(user), deadline__isnull=False)
+        .filter(deadline__lte=limit)
+        .order_by("deadline", "accepted_at")
+    )
