@@ -9,5 +9,6 @@ urlpatterns = [
     path("audit/", include("shebao.audit.urls")),
     path("departments/", include("shebao.registry.urls_department")),
     path("registry/", include("shebao.registry.urls")),
+    path("rating/", include("shebao.evaluation.urls")),
     path("", include("shebao.catalogue.urls")),
 ]

@@ -77,6 +77,13 @@ DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...], bool]] = [
         False,
     ),
     (
+        "evaluation:overview",
+        gettext_lazy("Ratings"),
+        gettext_lazy("Ratings (好差评) per teller, window and outlet; the bad ratings to answer."),
+        (Perm.CASE_MONITOR,),
+        False,
+    ),
+    (
         "audit:events",
         gettext_lazy("Audit log"),
         gettext_lazy("Who changed what, and whether the chain of events is intact."),
