@@ -1,0 +1,231 @@
+"""Tickets, calling, transfer, appointments and qualifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from shebao.audit.models import AuditEvent
+from shebao.core.errors import ApplicationError
+from shebao.counter import selectors, services
+from shebao.counter.models import (
+    AppointmentSlot,
+    AppointmentStatus,
+    QueueTicket,
+    TellerQualification,
+    TicketStatus,
+)
+from shebao.counter.tests.factories import world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w() -> dict[str, Any]:
+    return world()
+
+
+def _at(w: dict[str, Any], number: str, teller_index: int = 0) -> Any:
+    teller = w["tellers"][teller_index]
+    services.window_sign_in(teller=teller, window=w["windows"][number])
+    return teller
+
+
+def test_numbers_per_zone_letter_and_day(w):
+    o = w["outlet"]
+    a1 = services.ticket_issue(outlet=o, zone="enrolment")
+    a2 = services.ticket_issue(outlet=o, zone="enrolment")
+    b1 = services.ticket_issue(outlet=o, zone="medical")
+    c1 = services.ticket_issue(outlet=o, zone="pension")
+    d1 = services.ticket_issue(outlet=o, zone="enrolment", kind="special")
+    f1 = services.ticket_issue(outlet=o, zone="pension", kind="special")
+    assert [t.number for t in (a1, a2, b1, c1, d1, f1)] == ["A001", "A002", "B001", "C001", "D001", "F001"]
+    other = services.ticket_issue(outlet=w["other"], zone="enrolment")
+    assert other.number == "A001"
+    assert AuditEvent.objects.filter(action="counter.ticket_issued").count() == 7
+
+
+def test_bad_zone_and_bad_id_number_write_nothing(w):
+    with pytest.raises(ApplicationError):
+        services.ticket_issue(outlet=w["outlet"], zone="nope")
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_issue(outlet=w["outlet"], zone="medical", id_number="123")
+    assert "18" in str(err.value)
+    assert QueueTicket.objects.count() == 0
+
+
+def test_call_next_priority_then_oldest_and_zones(w):
+    o = w["outlet"]
+    b1 = services.ticket_issue(outlet=o, zone="medical")
+    a1 = services.ticket_issue(outlet=o, zone="enrolment")
+    a2 = services.ticket_issue(outlet=o, zone="enrolment")
+    QueueTicket.objects.filter(pk=a2.pk).update(priority=1)
+    teller = _at(w, "1")  # enrolment only
+    assert services.ticket_call_next(teller=teller).pk == a2.pk
+    assert services.ticket_call_next(teller=teller).pk == a1.pk
+    assert QueueTicket.objects.get(pk=a2.pk).status == TicketStatus.DONE  # next finishes the previous
+    assert services.ticket_call_next(teller=teller) is None  # B001 is not this window's zone
+    assert QueueTicket.objects.get(pk=b1.pk).status == TicketStatus.WAITING
+
+
+def test_special_tickets_only_to_special_windows(w):
+    o = w["outlet"]
+    special = services.ticket_issue(outlet=o, zone="medical", kind="special")
+    general_teller = _at(w, "4", 0)
+    assert services.ticket_call_next(teller=general_teller) is None
+    special_teller = _at(w, "8", 1)
+    called = services.ticket_call_next(teller=special_teller)
+    assert called.pk == special.pk and called.window.number == "8"
+
+
+def test_a_ticket_is_not_called_twice(w):
+    ticket = services.ticket_issue(outlet=w["outlet"], zone="medical")
+    first = _at(w, "2", 0)
+    second = _at(w, "4", 1)
+    assert services.ticket_call_next(teller=first).pk == ticket.pk
+    assert services.ticket_call_next(teller=second) is None
+    with pytest.raises(ApplicationError):
+        services.ticket_start(teller=second, ticket=ticket)
+
+
+def test_recall_no_show_start_finish(w):
+    o = w["outlet"]
+    t1 = services.ticket_issue(outlet=o, zone="pension")
+    t2 = services.ticket_issue(outlet=o, zone="pension")
+    teller = _at(w, "3")
+    services.ticket_call_next(teller=teller)
+    again = services.ticket_recall(teller=teller, ticket=t1)
+    assert again.call_count == 2
+    services.ticket_no_show(teller=teller, ticket=t1)
+    assert QueueTicket.objects.get(pk=t1.pk).status == TicketStatus.NO_SHOW
+    with pytest.raises(ApplicationError):
+        services.ticket_recall(teller=teller, ticket=t1)
+    services.ticket_call_next(teller=teller)
+    services.ticket_start(teller=teller, ticket=t2)
+    done = services.ticket_finish(teller=teller, ticket=t2)
+    assert done.status == TicketStatus.DONE and done.finished_at
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"counter.ticket_recalled", "counter.ticket_no_show", "counter.ticket_finished"} <= actions
+
+
+def test_transfer_to_a_window_serving_the_zone(w):
+    o = w["outlet"]
+    waiting = services.ticket_issue(outlet=o, zone="medical")
+    moved = services.ticket_issue(outlet=o, zone="medical")
+    teller = _at(w, "4", 0)
+    QueueTicket.objects.filter(pk=waiting.pk).update(issued_at=timezone.now() + dt.timedelta(seconds=1))
+    assert services.ticket_call_next(teller=teller).pk == moved.pk
+    with pytest.raises(ApplicationError):
+        services.ticket_transfer(teller=teller, ticket=moved, to_window=w["windows"]["1"])  # enrolment only
+    with pytest.raises(ApplicationError):
+        services.ticket_transfer(teller=teller, ticket=moved, to_window=w["other"].windows.first())
+    services.ticket_transfer(teller=teller, ticket=moved, to_window=w["windows"]["2"])
+    other = _at(w, "2", 1)
+    assert services.ticket_call_next(teller=other).pk == moved.pk  # transferred tickets go first
+    assert services.ticket_call_next(teller=teller).pk == waiting.pk
+
+
+def test_sign_in_outside_region_refused(w):
+    with pytest.raises(ApplicationError) as err:
+        services.window_sign_in(teller=w["outsider"], window=w["windows"]["1"])
+    assert err.value.status == 403
+    with pytest.raises(ApplicationError):
+        services.window_sign_in(teller=w["reviewer"], window=w["windows"]["1"])
+    _at(w, "1", 0)
+    with pytest.raises(ApplicationError):
+        services.window_sign_in(teller=w["tellers"][1], window=w["windows"]["1"])
+    services.window_sign_out(teller=w["tellers"][0])
+    assert selectors.window_of(w["tellers"][0]) is None
+    services.window_sign_in(teller=w["tellers"][1], window=w["windows"]["1"])
+
+
+def test_wait_estimate_counts_people_ahead(w):
+    o = w["outlet"]
+    tickets = [services.ticket_issue(outlet=o, zone="enrolment") for _ in range(3)]
+    ahead, minutes = selectors.ticket_wait_estimate(ticket=tickets[2])
+    assert ahead == 2 and minutes > 0
+    calling, counts = selectors.queue_state(outlet=o)
+    assert counts["enrolment"] == 3 and calling == []
+
+
+def _slot(w, *, capacity=1, starts_in=dt.timedelta(minutes=10), zone="medical"):
+    start = timezone.now() + starts_in
+    return AppointmentSlot.objects.create(
+        outlet=w["outlet"],
+        zone=zone,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+        capacity=capacity,
+    )
+
+
+def test_appointment_last_place_taken_once(w):
+    slot = _slot(w, capacity=2)
+    services.appointment_book(slot=slot, name="张三", phone="13800000000")
+    services.appointment_book(slot=slot, name="李四", phone="13900000000")
+    with pytest.raises(ApplicationError) as err:
+        services.appointment_book(slot=slot, name="王五", phone="13700000000")
+    assert err.value.code == "slot_full"
+    slot.refresh_from_db()
+    assert slot.booked == 2 and slot.appointments.count() == 2
+
+
+def test_cancel_frees_the_place(w):
+    slot = _slot(w)
+    a = services.appointment_book(slot=slot, name="张三", phone="13800000000")
+    services.appointment_cancel(appointment=a)
+    slot.refresh_from_db()
+    assert slot.booked == 0
+    with pytest.raises(ApplicationError):
+        services.appointment_check_in(code=a.code)
+
+
+def test_check_in_on_time_is_called_first(w):
+    o = w["outlet"]
+    walk_in = services.ticket_issue(outlet=o, zone="medical")
+    a = services.appointment_book(slot=_slot(w), name="张三", phone="13800000000")
+    ticket = services.appointment_check_in(code=a.code.lower())
+    assert ticket.priority == 1 and ticket.number == "B002"
+    a.refresh_from_db()
+    assert a.status == AppointmentStatus.CHECKED_IN
+    teller = _at(w, "2")
+    assert services.ticket_call_next(teller=teller).pk == ticket.pk
+    assert services.ticket_call_next(teller=teller).pk == walk_in.pk
+    with pytest.raises(ApplicationError):
+        services.appointment_check_in(code=a.code)
+
+
+def test_check_in_late_gets_a_normal_ticket_and_early_is_refused(w):
+    late = services.appointment_book(slot=_slot(w), name="张三", phone="13800000000")
+    early = services.appointment_book(
+        slot=_slot(w, starts_in=dt.timedelta(hours=2)), name="李四", phone="13800000001"
+    )
+    AppointmentSlot.objects.filter(pk=late.slot_id).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=50), ends_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    if timezone.localdate(timezone.now() - dt.timedelta(minutes=50)) == timezone.localdate():
+        assert services.appointment_check_in(code=late.code).priority == 0
+    if timezone.localdate(timezone.now() + dt.timedelta(hours=2)) == timezone.localdate():
+        with pytest.raises(ApplicationError) as err:
+            services.ticket_issue(outlet=w["outlet"], zone="medical", appointment_code=early.code)
+        assert err.value.code == "appointment_early"
+    with pytest.raises(ApplicationError):
+        services.ticket_issue(outlet=w["other"], zone="medical", appointment_code=early.code)
+
+
+def test_qualification_by_zone_or_item(w):
+    teller = w["tellers"][0]
+    item = SimpleNamespace(zone="medical", code="X-1")
+    assert not selectors.teller_qualified(teller=teller, item=item)
+    services.qualification_grant(by=w["admin"], teller=teller, item_code="X-1")
+    assert selectors.teller_qualified(teller=teller, item=item)
+    assert not selectors.teller_qualified(teller=teller, item=SimpleNamespace(zone="medical", code="X-2"))
+    services.qualification_grant(by=w["admin"], teller=teller, zone="medical")
+    assert selectors.teller_qualified(teller=teller, item=SimpleNamespace(zone="medical", code="X-2"))
+    with pytest.raises(ApplicationError):
+        services.qualification_grant(by=w["outsider"], teller=teller, zone="pension")
+    assert TellerQualification.objects.count() == 2
