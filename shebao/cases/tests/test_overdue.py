@@ -1,0 +1,105 @@
+"""Overdue cases: marked once, the region's section leaders told once; the dashboard reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from shebao.audit.models import AuditEvent
+from shebao.cases.deadlines import (
+    cases_due,
+    cases_overdue,
+    deadline_counts_by_outlet,
+    deadline_counts_by_teller,
+)
+from shebao.cases.models import CaseStatus, Notification
+from shebao.cases.services.clock import cases_mark_overdue
+from shebao.cases.tasks import mark_overdue, mark_overdue_task
+from shebao.cases.tests.test_clock import make_case
+from shebao.core.tests.factories import make_region_tree, make_staff
+
+pytestmark = pytest.mark.django_db
+
+DUE = dt.date(2026, 3, 5)  # the deadline of a 10-day case accepted on 13 February 2026
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    regions = make_region_tree()
+    county = regions["county_a1"]
+    return {
+        **regions,
+        "teller": make_staff("teller", region=county, posts=["special_teller"]),
+        "reviewer": make_staff("reviewer", region=county, posts=["reviewer"]),
+        "leader": make_staff("leader", region=county, posts=["section_leader"]),
+        "leader2": make_staff("leader2", region=county, posts=["section_leader"]),
+        "other_leader": make_staff("other_leader", region=regions["county_b1"], posts=["section_leader"]),
+    }
+
+
+def test_marks_overdue_once_and_notifies_the_region_leaders_once(world: dict[str, Any]) -> None:
+    late = make_case(region=world["county_a1"], acceptor=world["teller"])
+    in_review = make_case(region=world["county_a1"], acceptor=world["teller"], status=CaseStatus.IN_REVIEW)
+    done = make_case(region=world["county_a1"], acceptor=world["teller"], status=CaseStatus.COMPLETED)
+    assert late.deadline == DUE
+
+    assert cases_mark_overdue(today=DUE) == 0  # due today is not overdue
+    assert cases_mark_overdue(today=DUE + dt.timedelta(days=1)) == 2
+    for case in (late, in_review, done):
+        case.refresh_from_db()
+    assert late.overdue and in_review.overdue and not done.overdue
+    notes = Notification.objects.filter(staff__isnull=False)
+    assert sorted(n.staff.username for n in notes.filter(case=late)) == ["leader", "leader2"]
+    assert not notes.filter(staff__username__in=["other_leader", "reviewer", "teller"]).exists()
+    assert AuditEvent.objects.filter(action="cases.overdue").count() == 2
+
+    assert cases_mark_overdue(today=DUE + dt.timedelta(days=2)) == 0
+    assert notes.count() == 4
+    assert AuditEvent.objects.filter(action="cases.overdue").count() == 2
+
+
+def test_a_stopped_clock_is_not_overdue(world: dict[str, Any]) -> None:
+    case = make_case(region=world["county_a1"], acceptor=world["teller"])
+    from shebao.cases.services.clock import clock_stop
+
+    clock_stop(case=case, on=dt.date(2026, 2, 25))
+    case.status = CaseStatus.RETURNED
+    case.save(update_fields=["status"])
+    assert cases_mark_overdue(today=dt.date(2026, 6, 1)) == 0
+
+
+def test_command_and_task(world: dict[str, Any]) -> None:
+    make_case(region=world["county_a1"], acceptor=world["teller"])
+    make_case(region=world["county_a1"], acceptor=world["teller"], accepted_on=dt.date(2026, 3, 2))
+    out = io.StringIO()
+    call_command("cases_mark_overdue", "--today", "2026-03-06", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert mark_overdue("2026-03-06") == 0
+    assert mark_overdue_task.apply(args=["2026-04-01"]).get() == 1
+    assert mark_overdue_task.name == "cases.mark_overdue"
+
+
+def test_dashboard_reads(world: dict[str, Any]) -> None:
+    late = make_case(region=world["county_a1"], acceptor=world["teller"])
+    soon = make_case(region=world["county_a1"], acceptor=world["teller"], accepted_on=dt.date(2026, 2, 27))
+    elsewhere = make_case(region=world["county_b1"], acceptor=world["teller"])
+    today = dt.date(2026, 3, 9)
+    cases_mark_overdue(today=today)
+    soon.refresh_from_db()
+    assert soon.deadline == dt.date(2026, 3, 12)  # 28 Feb is a 调休 workday
+
+    assert list(cases_overdue(region=world["county_a1"], today=today)) == [late]
+    assert set(cases_overdue(region=world["province"], today=today)) == {late, elsewhere}
+    assert list(cases_due(region=world["county_a1"], within_days=5, today=today)) == [soon]
+    assert list(cases_due(region=world["county_a1"], within_days=2, today=today)) == []
+
+    by_teller = deadline_counts_by_teller(region=world["county_a1"], within_days=5, today=today)
+    assert [(r["accepted_by__username"], r["open"], r["due"], r["overdue"]) for r in by_teller] == [
+        ("teller", 2, 1, 1)
+    ]
+    by_outlet = deadline_counts_by_outlet(region=world["city_a"], within_days=5, today=today)
+    assert [(r["outlet_id"], r["open"], r["overdue"]) for r in by_outlet] == [(None, 2, 1)]
