@@ -21,6 +21,7 @@ from shebao.audit.services import audit_record
 from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
 from shebao.cases.notify import notify, result_deliver
 from shebao.cases.services.clock import clock_start, clock_stop
+from shebao.cases.services.review import cross_review_maybe_draw
 from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
 from shebao.core.access import can_see_region
 from shebao.core.effects import get_effect
@@ -296,8 +297,6 @@ def case_complete(*, case: Case, by: Any) -> Case:
 
     Called inside the accepting or approving transaction; an effect's ApplicationError rolls back all of it.
     """
-    from shebao.cases.services.review import cross_review_maybe_draw  # imported here: review imports flow
-
     if not can_move(case, Move.COMPLETE):
         raise ApplicationError(
             "not_allowed",
