@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("shebao.audit.urls")),
     path("departments/", include("shebao.registry.urls_department")),
     path("registry/", include("shebao.registry.urls")),
+    path("counter/", include("shebao.counter.urls")),
     path("rating/", include("shebao.evaluation.urls")),
     path("", include("shebao.catalogue.urls")),
 ]
