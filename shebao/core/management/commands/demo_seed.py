@@ -22,6 +22,7 @@ from shebao.catalogue.demo import demo_bindings_create, demo_standards_create, e
 from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_province_create
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
+from shebao.counter.demo import seed_counter
 from shebao.registry.demo import (
     DEMO_EMPLOYERS,
     DEMO_PERSONS,
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                 registry = seed_registry(by=None, persons=options["persons"], employers=options["employers"])
                 registry_seconds = time.monotonic() - registry_started
                 department_keys = seed_department_clients(by=None)
+                counter = seed_counter(by=None)
         except ApplicationError as exc:
             raise CommandError("\n".join([str(exc.message), *map(str, exc.details)])) from exc
 
@@ -159,4 +161,11 @@ class Command(BaseCommand):
                 f'  curl -H "Authorization: Bearer {department_keys.get("tax", "")}" '
                 f'"{URL}api/v1/registry/persons/{to_try[0][0]}/?purpose=tax-check"'
             )
+        self.stdout.write(
+            f"Counter 窗口叫号: {counter.get('outlets', 0)} outlets, {counter.get('windows', 0)} windows, "
+            f"{counter.get('slots', 0)} slots new. Kiosk 取号机: "
+            + ", ".join(f"{URL}{k.lstrip('/')}" for k in counter["kiosks"])
+            + " · Display 叫号屏: "
+            + ", ".join(f"{URL}{d.lstrip('/')}" for d in counter["displays"])
+        )
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))

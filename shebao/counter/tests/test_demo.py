@@ -1,0 +1,28 @@
+"""The counter demo: halls, windows, bank outlet, slots and qualifications, seeded once."""
+
+from __future__ import annotations
+
+import pytest
+
+from shebao.core.demo import demo_province_create
+from shebao.counter.demo import seed_counter
+from shebao.counter.models import AppointmentSlot, Outlet, TellerQualification, Window
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_counter_is_idempotent():
+    demo_province_create(by=None)
+    first = seed_counter(by=None)
+    assert first["outlets"] == 7 and "/counter/qinghe-hall/kiosk/" in first["kiosks"]
+    hall = Outlet.objects.get(code="qinghe-hall")
+    assert (
+        hall.windows.filter(kind="general").count() == 3 and hall.windows.filter(kind="special").count() == 2
+    )
+    assert Window.objects.get(outlet__code="qinghe-bank").zones == ["enrolment"]
+    assert AppointmentSlot.objects.filter(outlet=hall).count() == 5 * 3 * 6
+    assert TellerQualification.objects.filter(teller__username="bank").count() == 1
+    counts = (Outlet.objects.count(), Window.objects.count(), AppointmentSlot.objects.count())
+    again = seed_counter(by=None)
+    assert again["outlets"] == 0 and again["slots"] == 0
+    assert counts == (Outlet.objects.count(), Window.objects.count(), AppointmentSlot.objects.count())
