@@ -21,7 +21,7 @@ from shebao.core.workdays import is_workday
 from shebao.counter import services
 from shebao.counter.models import AppointmentSlot, Outlet, OutletKind, TellerQualification, Window, WindowKind
 
-ZONES = [Zone.ENROLMENT, Zone.MEDICAL, Zone.PENSION]
+ZONES: list[str] = [Zone.ENROLMENT, Zone.MEDICAL, Zone.PENSION]
 HOURS = "周一至周五 9:00–12:00，13:30–17:00（法定节假日除外）"
 # code, region code, kind, name_zh, name_en, latitude, longitude
 HALLS = [
@@ -148,7 +148,7 @@ def seed_counter(*, by: Any = None) -> dict[str, Any]:
     bank = None
     if (region := regions.get(BANK[1])) is not None:
         bank = _outlet(by, BANK[0], region, OutletKind.BANK, BANK[2], BANK[3], BANK[4], BANK[5])
-        _window(bank, "1", WindowKind.BANK, [Zone.ENROLMENT], made)
+        _window(bank, "1", WindowKind.BANK, [str(Zone.ENROLMENT)], made)
     made["outlets"] = Outlet.objects.count() - before
     slots = 0
     for outlet in halls:
@@ -167,7 +167,7 @@ def seed_counter(*, by: Any = None) -> dict[str, Any]:
     _qualify(users.get("teller"), ZONES, made)
     _qualify(users.get("special"), ZONES, made)
     _qualify(users.get("teller2"), ZONES, made)
-    _qualify(users.get("bank"), [Zone.ENROLMENT], made)
+    _qualify(users.get("bank"), [str(Zone.ENROLMENT)], made)
     if any(made.values()):
         audit_record(
             actor=by, action="counter.demo_seeded", subject_type="counter.demo", subject_id="1", new=made

@@ -82,7 +82,7 @@ def _service_minutes(outlet_id: int, day: dt.date) -> float:
     )
     if not rows:
         return DEFAULT_SERVICE_MINUTES
-    total = sum((end - start).total_seconds() for start, end in rows)
+    total = sum((end - start).total_seconds() for start, end in rows if start is not None and end is not None)
     return max(1.0, total / len(rows) / 60)
 
 
