@@ -10,6 +10,7 @@ urlpatterns = [
     path("departments/", include("shebao.registry.urls_department")),
     path("registry/", include("shebao.registry.urls")),
     path("counter/", include("shebao.counter.urls")),
+    path("cases/", include("shebao.cases.urls")),
     path("rating/", include("shebao.evaluation.urls")),
     path("", include("shebao.catalogue.urls")),
 ]
