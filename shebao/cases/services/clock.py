@@ -217,7 +217,7 @@ def case_extend(*, case: Case, by: Any, days: int, reason: str, today: dt.date |
             % {"max": promised},
         )
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("item", "region", "person").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
         if case.status not in OPEN_STATUSES or case.deadline is None or case.deadline < today:
             raise ApplicationError(
                 "case_moved", _("The case changed meanwhile; reload the page and try again."), status=409
@@ -297,7 +297,7 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
     if until <= today:
         raise ApplicationError("suspend_until", _("The clock must restart on a later date."))
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("item", "region", "person").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
         if case.status not in OPEN_STATUSES:
             raise ApplicationError("case_not_open", _("Only an open case can be suspended."), status=409)
         previous = case.status
@@ -372,7 +372,7 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
             status=403,
         )
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("item", "region", "person").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
         if case.status != CaseStatus.SUSPENDED:
             raise ApplicationError("case_not_suspended", _("The case is not suspended."), status=409)
         case.status = _status_before_suspension(case)
