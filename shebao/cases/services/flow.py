@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
-from shebao.cases.notify import notify, result_deliver
+from shebao.cases.notify import APPLICANT_LANGUAGE, notify, result_deliver
 from shebao.cases.services.clock import clock_start, clock_stop
 from shebao.cases.services.review import cross_review_maybe_draw
 from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
@@ -271,8 +271,10 @@ def _applicant_name(case: Case) -> str:
     return str(case.data.get("name") or "")
 
 
-def _tell_applicant(case: Case, *, subject: str, body: str) -> None:
-    notify(subject=subject, body=body, case=case, person=case.person)
+def _tell_applicant(case: Case, *, subject: Callable[[], str], body: Callable[[], str]) -> None:
+    with translation.override(APPLICANT_LANGUAGE):  # applicants read Chinese whatever the staff's language
+        subject_text, body_text = subject(), body()
+    notify(subject=subject_text, body=body_text, case=case, person=case.person)
 
 
 def _stop_clock(case: Case) -> None:
@@ -393,15 +395,17 @@ def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], co
         )
         _tell_applicant(
             locked,
-            subject=_("Case %(number)s: please supply what is missing") % {"number": locked.number},
-            body=_("Dear %(name)s, to continue case %(number)s (%(item)s) we need: %(missing)s. %(comment)s")
-            % {
-                "name": _applicant_name(locked),
-                "number": locked.number,
-                "item": locked.item.name,
-                "missing": text,
-                "comment": comment,
-            },
+            subject=lambda: _("Case %(number)s: please supply what is missing") % {"number": locked.number},
+            body=lambda: (
+                _("Dear %(name)s, to continue case %(number)s (%(item)s) we need: %(missing)s. %(comment)s")
+                % {
+                    "name": _applicant_name(locked),
+                    "number": locked.number,
+                    "item": locked.item.name,
+                    "missing": text,
+                    "comment": comment,
+                }
+            ),
         )
         return locked
 
@@ -460,14 +464,16 @@ def case_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
         )
         _tell_applicant(
             locked,
-            subject=_("Case %(number)s was not granted") % {"number": locked.number},
-            body=_("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
-            % {
-                "name": _applicant_name(locked),
-                "number": locked.number,
-                "item": locked.item.name,
-                "reason": reason,
-            },
+            subject=lambda: _("Case %(number)s was not granted") % {"number": locked.number},
+            body=lambda: (
+                _("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
+                % {
+                    "name": _applicant_name(locked),
+                    "number": locked.number,
+                    "item": locked.item.name,
+                    "reason": reason,
+                }
+            ),
         )
         return locked
 
