@@ -7,7 +7,6 @@ must answer and rectify it (rectification comes later).
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.models import Case, CaseStatus
+from shebao.cases.notify import notify
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post, Region, User
 from shebao.core.permissions import Perm
@@ -71,10 +71,6 @@ def section_leaders_for(region: Region) -> list[User]:
 def _notify_bad_rating(*, rating: Rating, case: Case) -> list[str]:
     """Tell the section leaders of the case's region; returns their usernames (audited)."""
     leaders = section_leaders_for(case.region)
-    try:
-        notify = importlib.import_module("shebao.cases.notify").notify
-    except (ImportError, AttributeError):  # the notification module not installed: audit only
-        notify = None
     subject = _("Bad rating of case %(number)s") % {"number": case.number}
     body = _(
         "Case %(number)s (%(item)s) was rated “%(level)s” at %(place)s. "
@@ -86,9 +82,8 @@ def _notify_bad_rating(*, rating: Rating, case: Case) -> list[str]:
         "place": str(case.window) if case.window_id else case.get_channel_display(),
         "comment": rating.comment or "—",
     }
-    if notify is not None:
-        for leader in leaders:
-            notify(subject=subject, body=body, case=case, staff=leader, channel="message")
+    for leader in leaders:
+        notify(subject=subject, body=body, case=case, staff=leader, channel="message")
     return [leader.get_username() for leader in leaders]
 
 
@@ -96,7 +91,9 @@ def _notify_bad_rating(*, rating: Rating, case: Case) -> list[str]:
 def rating_submit(*, case: Case, level_value: int, comment: str = "") -> Rating:
     """Record the person's rating of a finished case, once; a bad rating notifies the section leaders."""
     locked = (
-        Case.objects.select_for_update().select_related("item", "region", "window", "outlet").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "region", "window", "outlet")
+        .get(pk=case.pk)
     )
     level, comment = _check(case=locked, level_value=level_value, comment=comment)
     if Rating.objects.filter(case=locked).exists():

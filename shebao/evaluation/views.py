@@ -57,7 +57,10 @@ def tablet(request: HttpRequest, window_id: int) -> HttpResponse:
             error, status = _("This case can no longer be rated here."), 404
         else:
             try:
-                services.rating_submit(case=case, level_value=request.POST.get("level", ""), comment=comment)
+                level = request.POST.get("level", "")
+                services.rating_submit(
+                    case=case, level_value=int(level) if level.isdigit() else 0, comment=comment
+                )
             except ApplicationError as exc:
                 if exc.code != "already_rated":
                     error, status = str(exc.message), exc.status

@@ -190,3 +190,7 @@ def test_kiosk_ticket_display_window_result_rating(browser_page, live_server, ha
     rating = Rating.objects.get(case=case)
     assert rating.level.value == 5
     assert (rating.teller_id, rating.window_id, rating.outlet_id) == (hall["teller"].pk, window.pk, outlet.pk)
+
+    # Stop the polling pages before the live server stops (no request left holding a connection).
+    display.close()
+    tablet.close()
