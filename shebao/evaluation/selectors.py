@@ -74,7 +74,11 @@ def _rows(qs: QuerySet[Rating], key: str, label_fields: tuple[str, ...]) -> list
     result = []
     for row in rows:
         n = row["n"]
-        label = " ".join(str(row[f]) for f in label_fields if row[f])
+        parts: list[str] = []
+        for f in label_fields:  # e.g. a teller's full name, or the user name when it is the same or empty
+            if row[f] and str(row[f]) not in parts:
+                parts.append(str(row[f]))
+        label = " ".join(parts[:1] if key == "teller_id" else parts)
         result.append(
             RatingRow(
                 key=row[key],

@@ -121,11 +121,8 @@ def test_kiosk_ticket_display_window_result_rating(browser_page, live_server, ha
 
         desk.goto("/counter/window/")
         sign_in = desk.locator("form[action$='/counter/window/sign-in/']")
-        if sign_in.locator("select[name=window]").count():
-            sign_in.locator("select[name=window]").select_option(str(window.pk))
-            sign_in.locator("button[type=submit]").first.click()
-        else:
-            sign_in.locator(f"button[name=window][value='{window.pk}']").click()
+        sign_in.locator("select[name=window]").select_option(str(window.pk))
+        sign_in.get_by_role("button").click()
         desk.wait_for_load_state()
         desk.locator("form[action$='/counter/window/next/'] button").click()
         desk.wait_for_load_state()
@@ -159,11 +156,7 @@ def test_kiosk_ticket_display_window_result_rating(browser_page, live_server, ha
             box.check()
         desk.locator("select[name=d-insurance_type]").select_option("resident_medical")
         desk.fill("input[name=d-start_date]", timezone.localdate().replace(day=1).isoformat())
-        delivery = desk.locator("[name=delivery]")
-        if delivery.evaluate("e => e.tagName") == "SELECT":
-            delivery.select_option("pickup")
-        else:
-            desk.locator("input[name=delivery][value=pickup]").check()
+        desk.locator("select[name=delivery]").select_option("pickup")
         desk.locator("button[name=action][value=accept]").click()
 
         # 6. The result: completed on the spot; the enrolment exists.

@@ -184,7 +184,7 @@ def test_overview_counts_averages_and_lists_bad_ratings_within_the_region(
     assert data.total.count == 3 and data.total.bad == 1
     assert data.total.average == pytest.approx(3.33)
     assert data.total.satisfied_share == pytest.approx(66.7)
-    assert [(row.label, row.count) for row in data.per_teller] == [("teller teller", 3)]
+    assert [(row.label, row.count) for row in data.per_teller] == [("teller", 3)]
     assert [row.count for row in data.per_window] == [3]
     assert [row.count for row in data.per_outlet] == [3]
     html = response.content.decode()
