@@ -5,6 +5,10 @@ Runs `bench/measure.py` once on a fresh SQLite file and once on a throwaway Post
 Markdown. What is measured and what the figures mean: `docs/benchmarks.md`.
 
     .venv/bin/python bench/run.py [--requests 100] [--backends sqlite,postgres] [--json FILE]
+                                  [--only catalogue|counter]
+
+Then (unless `--only catalogue`) the counter benchmark, `bench/counter/run.py`: simulated tellers on
+durable PostgreSQL against pgbench and the Django floor ("Counter" in `docs/benchmarks.md`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench import report  # noqa: E402
 
 MEASURE = ROOT / "bench" / "measure.py"
+COUNTER = ROOT / "bench" / "counter" / "run.py"
 WITH_POSTGRES = ROOT / "scripts" / "with_postgres.sh"
 
 _children: list[subprocess.Popen[bytes]] = []
@@ -115,6 +120,28 @@ def measure(backend: str, requests: int, workdir: Path) -> dict[str, Any]:
     return result
 
 
+def counter(workdir: Path) -> dict[str, Any]:
+    """Run `bench/counter/run.py` in its own session (it starts and stops its own PostgreSQL)."""
+    out = workdir / "counter.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SHEBAO_SQLITE_PATH")}
+    proc = subprocess.Popen(
+        [sys.executable, str(COUNTER), "--json", str(out)],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,  # its report is printed below, from the JSON
+    )
+    _children.append(proc)
+    try:
+        code = proc.wait()
+    finally:
+        _stop_children()
+    if code != 0:
+        raise SystemExit(f"bench/counter/run.py failed with exit status {code}")
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,6 +149,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="requests per page and concurrency")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument("--only", choices=("catalogue", "counter"), help="run one benchmark only")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = set(backends) - {"sqlite", "postgres"}
@@ -135,18 +163,28 @@ def main() -> None:
     started = time.monotonic()
     results: dict[str, Any] = {"machine": machine(), "requests": args.requests, "backends": {}}
     try:
-        for backend in backends:
-            print(f"== {backend}", file=sys.stderr, flush=True)
-            results["backends"][backend] = measure(backend, args.requests, workdir)
+        if args.only != "counter":
+            for backend in backends:
+                print(f"== {backend}", file=sys.stderr, flush=True)
+                results["backends"][backend] = measure(backend, args.requests, workdir)
+        if args.only != "catalogue":
+            print("== counter (durable PostgreSQL)", file=sys.stderr, flush=True)
+            results["counter"] = counter(workdir)
     finally:
         _stop_children()
         shutil.rmtree(workdir, ignore_errors=True)
     results["elapsed_s"] = time.monotonic() - started
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(report.text(results))
-    print()
-    print(report.markdown(results))
+    if results["backends"]:
+        print(report.text(results))
+        print()
+        print(report.markdown(results))
+    if "counter" in results:
+        from bench.counter.run import report as counter_report
+
+        print()
+        print(counter_report(results["counter"]))
 
 
 if __name__ == "__main__":
