@@ -191,7 +191,7 @@ def test_guide_html_without_binding_falls_back_to_12333(guide_data):
 
 def test_fetcher_refuses_remote_urls():
     fetcher = pdf._local_fetcher()
-    for url in ("http://example.com/x.css", "https://cdn.example.com/font.woff2", "ftp://example.com/a"):
+    for url in ("http://example.com/x.css", "https://static.example.com/font.woff2", "ftp://example.com/a"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 
