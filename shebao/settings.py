@@ -157,6 +157,8 @@ SPECTACULAR_SETTINGS = {
 # Background work: Celery in production; in the embedded default the same functions run inline.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
 
 SHEBAO_BRAND = {
     "name_zh": "社保统一公共服务平台",
