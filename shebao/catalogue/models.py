@@ -61,6 +61,7 @@ class InsuranceType(models.Model):
     # Registry rules, as data: work injury, unemployment and maternity only through an employer;
     # types sharing an exclusive group can't be open at the same time (employee vs residents' pension).
     employer_required = models.BooleanField(_("needs an employer"), default=False)
+    employer_forbidden = models.BooleanField(_("residents' scheme: no employer"), default=False)
     exclusive_group = models.CharField(_("exclusive group"), max_length=20, blank=True)
 
     class Meta:

@@ -51,7 +51,6 @@ from shebao.registry.models import (
 EMPLOYEE_TYPES = ("employee_pension", "employee_medical", "unemployment", "work_injury", "maternity")
 # Residents' types are for people without an employer (城乡居民, 被征地农民): they take no employer.
 # TODO: becomes a field of InsuranceType (like `employer_required`) when the catalogue app adds it.
-RESIDENT_TYPES = ("resident_pension", "resident_medical", "land_lost_farmer")
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,19}$")
 ACCOUNT_RE = re.compile(r"^[0-9]{6,32}$")
@@ -873,7 +872,7 @@ def _enrol(
             "employer_required",
             _("Employer: %(type)s is only through an employer; name the employer.") % {"type": type_name},
         )
-    if insurance_type.code in RESIDENT_TYPES and employer is not None:
+    if insurance_type.employer_forbidden and employer is not None:
         raise ApplicationError(
             "employer_not_allowed",
             _("Employer: %(type)s is for residents without an employer; do not name an employer.")
