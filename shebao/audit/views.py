@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from shebao.audit.models import AuditEvent
 from shebao.audit.services import audit_verify
 from shebao.core.access import region_code_filter, require_perm, staff
+from shebao.core.masking import mask_id_numbers_in
 from shebao.core.models import Region, User
 from shebao.core.permissions import Perm
 
@@ -73,9 +74,11 @@ LIST_FIELDS = ("seq", "created_at", "actor_label", "action", "subject_type", "su
 
 
 def _pretty(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    """A stored value for display, with ID numbers masked: the log keeps them exact, the page need not."""
+    text = (
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    )
+    return mask_id_numbers_in(text)
 
 
 @require_perm(Perm.AUDIT_VIEW)

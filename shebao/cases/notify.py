@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.models import ActionKind, Case, CaseAction, Delivery, Notification
-from shebao.core.logfilters import ID_NUMBER_RE
-from shebao.core.masking import mask_id_number
+from shebao.core.masking import mask_id_numbers_in
 
 logger = logging.getLogger("shebao.notify")
 
@@ -49,10 +48,6 @@ class DatabaseBackend:
         _mark_sent(notification)
 
 
-def mask_text(text: str) -> str:
-    return ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
-
-
 class ConsoleBackend:
     """Stores like the database backend and prints the message to stdout and the log, ID numbers masked."""
 
@@ -67,7 +62,7 @@ class ConsoleBackend:
             if notification.staff_id
             else "-"
         )
-        line = mask_text(
+        line = mask_id_numbers_in(
             f"[{notification.channel}] to {recipient} case:{notification.case_id or '-'} "
             f"{notification.subject}\n{notification.body}"
         )

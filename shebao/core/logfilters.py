@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
 
-from shebao.core.masking import mask_id_number
-
-ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+from shebao.core.masking import mask_id_numbers_in
 
 
 class MaskIdNumbers(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), message)
+        masked = mask_id_numbers_in(message)
         if masked != message:
             record.msg, record.args = masked, ()
         return True

@@ -111,3 +111,20 @@ def test_verify_intact_and_broken(client, auditor):
         client.cookies["django_language"] = "en"
         page = client.post(reverse("audit:verify")).content.decode()
     assert "broken at event #3" in page and "altered" in page
+
+
+def test_event_detail_masks_id_numbers_the_log_keeps_exact(client, auditor):
+    with transaction.atomic():
+        event = audit_record(
+            actor=None,
+            action="registry.person_key_data_changed",
+            subject_type="registry.person",
+            subject_id="7",
+            old={"id_number": "11010519491231002X"},
+            new={"id_number": "110105194912310037"},
+        )
+    assert "11010519491231002X" in event.payload  # the chain keeps the exact values
+    client.force_login(auditor)
+    page = client.get(reverse("audit:event", args=[event.seq])).content.decode()
+    assert "110105********002X" in page and "110105********0037" in page
+    assert "11010519491231002X" not in page and "110105194912310037" not in page
