@@ -54,7 +54,7 @@ from shebao.catalogue.models import (
     StepKind,
     Zone,
 )
-from shebao.catalogue.rules import item_violations, known_post_codes
+from shebao.catalogue.rules import edition_violations, item_violations, known_post_codes
 from shebao.catalogue.snapshot import item_snapshot
 from shebao.core.access import (
     at_province_level,
@@ -399,21 +399,22 @@ class ViolationRow:
     url: str
 
 
-def _violation_rows(edition: Edition, details: list[Any]) -> list[ViolationRow]:
-    """Each refusal reason with the item it names and a link to that item's editor."""
-    names = {i.code: i.name for i in edition.items.only("code", "name_zh", "name_en")}
-    rows = []
-    for detail in details:
-        text = str(detail)
-        code = next((c for c in sorted(names, key=len, reverse=True) if text.startswith(c + " ")), "")
-        reason = text
-        if code:
-            reason = text.split(": ", 1)[1] if ": " in text else text[len(code) :].strip()
-        url = (
-            reverse("catalogue:manage_item", kwargs={"number": edition.number, "code": code}) if code else ""
+def _violation_rows(edition: Edition) -> list[ViolationRow]:
+    """Each refusal reason with the item it names and a link to that item's editor.
+
+    Read from the rules themselves (not parsed back out of the error's text), on the refusal path only.
+    """
+    return [
+        ViolationRow(
+            code=v.item_code,
+            name=v.item_name,
+            reason=str(v.message),
+            url=reverse("catalogue:manage_item", kwargs={"number": edition.number, "code": v.item_code})
+            if v.item_code
+            else "",
         )
-        rows.append(ViolationRow(code=code, name=names.get(code, ""), reason=reason, url=url))
-    return rows
+        for v in edition_violations(edition)
+    ]
 
 
 @require_perm(Perm.CATALOGUE_PUBLISH, province_level=True)
@@ -428,7 +429,11 @@ def edition_publish(request: HttpRequest, number: int) -> HttpResponse:
             return render(
                 request,
                 "catalogue/manage/publish_refused.html",
-                {"edition": edition, "error": exc, "violations": _violation_rows(edition, exc.details)},
+                {
+                    "edition": edition,
+                    "error": exc,
+                    "violations": _violation_rows(edition) if exc.code == "edition_invalid" else [],
+                },
                 status=400,
             )
         messages.success(
