@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shebao.counter",
     "shebao.cases",
     "shebao.evaluation",
+    "shebao.portal",
     "shebao.api",
 ]
 
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shebao.core.context_processors.shell",
+                "shebao.portal.context.portal",
             ],
         },
     },
@@ -159,6 +161,13 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Materials uploaded from the self-service channels: outside the web root and the static files,
+# served only through views that check who may read them.
+SHEBAO_UPLOAD_ROOT = Path(os.environ.get("SHEBAO_UPLOAD_ROOT", VAR_DIR / "uploads"))
+SHEBAO_UPLOAD_MAX_BYTES = int(os.environ.get("SHEBAO_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Real-name verification of portal accounts (实名认证): dotted path of the adapter class.
+SHEBAO_REALNAME_ADAPTER = os.environ.get("SHEBAO_REALNAME_ADAPTER", "shebao.portal.realname.DemoAdapter")
 
 SHEBAO_BRAND = {
     "name_zh": "社保统一公共服务平台",

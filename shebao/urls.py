@@ -12,5 +12,6 @@ urlpatterns = [
     path("counter/", include("shebao.counter.urls")),
     path("cases/", include("shebao.cases.urls")),
     path("rating/", include("shebao.evaluation.urls")),
+    path("my/", include("shebao.portal.urls")),
     path("", include("shebao.catalogue.urls")),
 ]

@@ -28,6 +28,10 @@ class Channel(models.TextChoices):
 class CaseStatus(models.TextChoices):
     """Every state of a case. Allowed moves: `services.TRANSITIONS`."""
 
+    SUBMITTED = (
+        "submitted",
+        _("Submitted, awaiting acceptance"),
+    )  # 待受理: sent online, not yet accepted by staff
     ACCEPTED = "accepted", _("Accepted")  # 已受理: materials complete, at the first step after acceptance
     IN_REVIEW = "in_review", _("In review")  # 审核中 / 审批中: at a back-office step
     RETURNED = "returned", _("Returned for correction")  # 补正: clock stopped until the supplement arrives
@@ -68,10 +72,24 @@ class Case(models.Model):
     )
     # The region whose staff handle the back-office steps (the applicant's record region).
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    # Who accepted the case (受理人): always staff. Empty while an online application awaits acceptance.
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accepted_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_cases",
     )
-    accepted_at = models.DateTimeField(_("accepted at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Who sent the application from a self-service channel (the portal account's user), and when.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_cases",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices)
     step_index = models.PositiveSmallIntegerField(_("current step"), default=0)  # index into the item's steps
     data = models.JSONField(_("application data"), default=dict)  # what the effect handler needs
@@ -84,6 +102,8 @@ class Case(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
     effect_result = models.JSONField(_("effect result"), default=dict)
+    # The status a suspension (中止) interrupted, restored on resumption.
+    status_before_suspension = models.CharField(max_length=12, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped on every move: a stale form can't act twice
 
     class Meta:
@@ -99,7 +119,22 @@ class Case(models.Model):
         return self.number
 
 
+class NumberCounter(models.Model):
+    """The last number given under a prefix (e.g. "SB20261123"): one row per prefix and day, locked briefly.
+
+    Case and notice numbers come from here instead of max + 1, so concurrent acceptances never pick
+    the same number and never retry.
+    """
+
+    prefix = models.CharField(max_length=24, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.last}"
+
+
 class ActionKind(models.TextChoices):
+    SUBMIT = "submit", _("Submitted online")
     ACCEPT = "accept", _("Accepted")
     APPROVE_STEP = "approve_step", _("Step approved")
     RETURN = "return", _("Returned for correction")
@@ -267,3 +302,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CaseUpload(models.Model):
+    """A material uploaded from a self-service channel: stored outside the web root, checked by content.
+
+    `material_index` is the index into the item's materials (as the window's checklist counts them);
+    `path` is relative to `settings.SHEBAO_UPLOAD_ROOT`. Files are served only through a view that
+    checks the reader may see the case, never by the web server.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uploads")
+    material_index = models.PositiveSmallIntegerField(_("material"))
+    material_name = models.CharField(_("material name"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(
+        _("content type"), max_length=40
+    )  # application/pdf, image/jpeg, image/png
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("uploaded material")
+        ordering = ["material_index", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.material_name}"

@@ -118,7 +118,7 @@ def cross_review_record(*, review: CrossReview, by: Any, ok: bool, finding: str 
             values = {"number": case.number, "item": case.item.name_zh, "finding": finding}
             subject = _("Cross-review found an error in case %(number)s") % values
             body = _("Case %(number)s (%(item)s) needs a correction: %(finding)s") % values
-            recipients = [case.accepted_by, *region_leaders(case.region)]
+            recipients = [u for u in (case.accepted_by, *region_leaders(case.region)) if u is not None]
             for user in {u.pk: u for u in recipients}.values():
                 notify(subject=subject, body=body, case=case, staff=user)
                 notified.append(user.pk)

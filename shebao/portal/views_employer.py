@@ -1,0 +1,5 @@
+"""Portal pages: employer (filled in by its owner)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
