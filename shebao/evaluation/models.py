@@ -35,7 +35,10 @@ class Rating(models.Model):
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rating")
     level = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, related_name="ratings")
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings")
+    # The staff member who accepted the case; empty for an online application refused before acceptance.
+    teller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
     window = models.ForeignKey(
         "counter.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
     )
