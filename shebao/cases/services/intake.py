@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from shebao.cases.models import (
     Delivery,
     OneTimeNotice,
 )
+from shebao.cases.numbering import next_number
 from shebao.cases.services.clock import clock_start
 from shebao.cases.services.flow import (
     Refusal,
@@ -36,7 +37,8 @@ from shebao.cases.services.flow import (
     first_step_index,
     record_refusal,
 )
-from shebao.catalogue.models import BusinessClass, ServiceItem
+from shebao.cases.services.routing import accepting_region, case_region, routing_note
+from shebao.catalogue.models import BusinessClass, RiskLevel, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Region
@@ -87,41 +89,18 @@ def _published_item(item: ServiceItem) -> ServiceItem:
     return found
 
 
-def _next_number(prefix: str, model: type[Any]) -> str:
-    last = (
-        model.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
-
-
 def _create_numbered(prefix: str, model: type[Any], **fields: Any) -> Any:
-    """Create a row numbered prefix + 5-digit sequence. The unique number is the lock: a concurrent
-    insert of the same number waits for the other transaction and fails, and we take the next one."""
-    for _attempt in range(20):
-        number = _next_number(prefix, model)
-        try:
-            with transaction.atomic():
-                return model.objects.create(number=number, **fields)
-        except IntegrityError:
-            continue
-    raise ApplicationError("busy", _("Too many cases at once; try again."), status=503)
+    """Create a row numbered prefix + 5-digit sequence (`cases.numbering`: no waits, no collisions)."""
+    return model.objects.create(number=next_number(prefix), **fields)
 
 
-def _applicant_region(*, person: Any, employer: Any, window: Any, teller: Any) -> Region:
-    if person is not None:
-        return person.region
-    if employer is not None:
-        return employer.region
-    if window is not None:
-        return window.outlet.region
-    region = teller.region
-    if region is None:
-        raise ApplicationError("no_region", _("Your account belongs to no office; ask an administrator."))
-    return region
+def _applicant_region(
+    *, person: Any, employer: Any, window: Any, teller: Any, item: ServiceItem | None = None
+) -> Region:
+    """The region whose staff handle the case (无差别受理): `routing.case_region` decides."""
+    if item is None:
+        raise ApplicationError("no_item", _("Choose the item first."))
+    return case_region(item=item, person=person, employer=employer, window=window, teller=teller)
 
 
 def _check_accept(
@@ -253,7 +232,7 @@ def case_accept(
         data.setdefault("id_number", person.id_number)
     if employer is not None:
         data.setdefault("credit_code", employer.credit_code)
-    region = _applicant_region(person=person, employer=employer, window=window, teller=teller)
+    region = _applicant_region(person=person, employer=employer, window=window, teller=teller, item=item)
     with transaction.atomic():
         return _accept(
             teller=teller,
