@@ -104,6 +104,8 @@ class Case(models.Model):
     effect_result = models.JSONField(_("effect result"), default=dict)
     # The status a suspension (中止) interrupted, restored on resumption.
     status_before_suspension = models.CharField(max_length=12, blank=True)
+    # The day the clock restarts by itself after a suspension (`cases_resume_due`).
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped on every move: a stale form can't act twice
 
     class Meta:
