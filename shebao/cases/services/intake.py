@@ -124,7 +124,21 @@ def _check_accept(
         if not any(c.code == Channel.BANK for c in item.channels.all()):
             raise Refusal(
                 "channel",
-                _("Item %(code)s %(name)s is not handled at bank outlets.")
+                _(
+                    "Item %(code)s %(name)s is not handled at bank outlets: send the applicant to a "
+                    "social insurance service hall or let them apply online."
+                )
+                % {"code": item.code, "name": item.name},
+                ACCEPT,
+            )
+        if item.business_class != BusinessClass.GENERAL or item.risk_level != RiskLevel.LOW:
+            # Bank outlets take low-risk general items only, whatever the catalogue's channels say.
+            raise Refusal(
+                "bank_risk",
+                _(
+                    "Item %(code)s %(name)s is not a low-risk general item: bank outlets may not accept "
+                    "it. Send the applicant to a social insurance service hall."
+                )
                 % {"code": item.code, "name": item.name},
                 ACCEPT,
             )
@@ -141,10 +155,26 @@ def _check_accept(
     else:
         perm = Perm.CASE_ACCEPT_GENERAL
         if not teller.has_perm_code(perm):
+            if teller.has_perm_code(Perm.CASE_ACCEPT_BANK):
+                raise Refusal("post", _("Your post accepts items only at a window of a bank outlet."), ACCEPT)
             raise Refusal("post", _("Your posts do not allow accepting items."), ACCEPT)
     if channel in (Channel.COUNTER, Channel.BANK) and window is None:
         window = window_of(teller)
-    if channel == Channel.COUNTER:
+    if channel == Channel.BANK:
+        if window is None or window.kind != WindowKind.BANK:
+            raise Refusal(
+                "no_bank_window",
+                _("Sign in to a window of a bank outlet before accepting bank-outlet items."),
+                ACCEPT,
+            )
+    if channel == Channel.COUNTER and window is not None and window.kind == WindowKind.BANK:
+        raise Refusal(
+            "bank_window",
+            _("Window %(window)s is a bank counter: it accepts bank-outlet items only.")
+            % {"window": window.number},
+            ACCEPT,
+        )
+    if channel in (Channel.COUNTER, Channel.BANK):
         if window is None:
             raise Refusal("no_window", _("Sign in to a window before accepting a case."), ACCEPT)
         if item.zone not in (window.zones or []):
@@ -154,6 +184,7 @@ def _check_accept(
                 % {"window": window.number, "code": item.code, "zone": item.get_zone_display()},
                 ACCEPT,
             )
+    if channel == Channel.COUNTER and window is not None:
         if item.business_class == BusinessClass.SPECIAL and window.kind != WindowKind.SPECIAL:
             raise Refusal(
                 "general_window",
@@ -298,8 +329,15 @@ def _accept(
         ],
         delivery=delivery,
     )
+    accepted_in = accepting_region(person=person, employer=employer, window=window, teller=teller)
     CaseAction.objects.create(
-        case=case, kind=ActionKind.ACCEPT, step_index=0, by=teller, post_code=post, at=now
+        case=case,
+        kind=ActionKind.ACCEPT,
+        step_index=0,
+        by=teller,
+        post_code=post,
+        at=now,
+        comment=routing_note(case=case, accepted_in=accepted_in),
     )
     clock_start(case=case, on=today)
     notice_filter = {"person": person} if person is not None else {"employer": employer}
@@ -319,6 +357,7 @@ def _accept(
             "window": str(window) if window is not None else "",
             "post": post,
             "materials": [m["name_zh"] for m in case.materials],
+            "accepted_in": accepted_in.code if accepted_in is not None else "",
         },
     )
     if general or first is None:
