@@ -30,7 +30,8 @@ from shebao.cases.models import (
     Notification,
     OneTimeNotice,
 )
-from shebao.catalogue.models import BusinessClass, InsuranceType, ServiceItem
+from shebao.catalogue.models import InsuranceType, ServiceItem
+from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
 from shebao.core.errors import ApplicationError
@@ -107,9 +108,7 @@ def desk_items(
     edition = published_edition()
     if edition is None or window is None:
         return ServiceItem.objects.none()
-    qs = edition.items.filter(zone__in=list(window.zones or []))
-    if window.kind != WindowKind.SPECIAL:
-        qs = qs.filter(business_class=BusinessClass.GENERAL)
+    qs = desk_offer(user=user, window=window, items=edition.items.all())  # zones, kind, bank channel
     quals = TellerQualification.objects.filter(teller=user)
     qs = qs.filter(Q(zone__in=quals.exclude(zone="").values("zone")) | Q(code__in=quals.values("item_code")))
     if registering:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from shebao.catalogue import views_manage as views
+from shebao.catalogue import views_outlets
 
 urlpatterns = [
     path("manage/editions/", views.edition_list, name="manage_editions"),
@@ -17,6 +18,7 @@ urlpatterns = [
         "manage/editions/<int:number>/items/<str:code>/delete/", views.item_delete, name="manage_item_delete"
     ),
     path("manage/conformance/", views.conformance, name="manage_conformance"),
+    path("manage/conformance/outlets/", views_outlets.outlet_offer, name="manage_outlet_offer"),
     path("manage/bindings/", views.bindings, name="manage_bindings"),
     path("manage/standards/", views.standard_list, name="manage_standards"),
     path("manage/standards/new/", views.standard_edit, name="manage_standard_add"),
