@@ -1,0 +1,309 @@
+"""Reads of the citizen self-service site, always bounded by the signed-in account.
+
+Nothing here takes a person, an ID number or a case from the request alone: every function starts
+from the `PortalAccount`, and a case or appointment that is not the account's is simply not found
+(the pages answer 404 with no hint whether it exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shebao.cases.models import ActionKind, Case, CaseStatus, Notification
+from shebao.catalogue.models import InsuranceType, ItemStep, StepKind
+from shebao.core.models import Office, Region, RegionLevel
+from shebao.counter.models import Appointment, Outlet
+from shebao.portal.models import AccountKind, PortalAccount
+from shebao.registry.models import Enrolment, Person
+
+# Actions an applicant sees with their comment (what is missing, why refused, why extended).
+PUBLIC_COMMENT_KINDS = {ActionKind.RETURN, ActionKind.SUPPLEMENT, ActionKind.REJECT, ActionKind.EXTEND}
+# Actions kept from the applicant's timeline: refused attempts are internal.
+HIDDEN_ACTION_KINDS = {ActionKind.REFUSED}
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED)
+FINISHED_STATUSES = (CaseStatus.COMPLETED, CaseStatus.REJECTED)
+# Code texts sent by SMS are not inbox messages.
+INBOX_EXCLUDED_CHANNELS = ("sms",)
+
+
+def account_by_id_number(id_number: str) -> PortalAccount | None:
+    """The person account of this (normalised) ID number, with its user."""
+    return (
+        PortalAccount.objects.select_related("user", "person")
+        .filter(kind=AccountKind.PERSON, person__id_number=id_number)
+        .first()
+    )
+
+
+# --- one-click query -------------------------------------------------------------------------------
+
+
+@dataclass
+class TypeRow:
+    """One insurance type the person was ever enrolled in: the current period (if any) and all periods."""
+
+    insurance_type: InsuranceType
+    current: Enrolment | None
+    periods: list[Enrolment] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Enrolment:
+        return self.current or self.periods[0]
+
+
+@dataclass
+class EmployerRow:
+    employer: Any
+    since: Any
+    until: Any
+    types: list[str]
+
+
+def my_enrolments(*, person: Person) -> list[TypeRow]:
+    """The person's enrolments by insurance type, in catalogue order (one query)."""
+    enrolments = list(
+        Enrolment.objects.filter(person=person)
+        .select_related("insurance_type", "employer")
+        .order_by("insurance_type__order", "insurance_type_id", "-start_date", "-id")
+    )
+    rows: dict[int, TypeRow] = {}
+    for e in enrolments:
+        row = rows.setdefault(e.insurance_type_id, TypeRow(insurance_type=e.insurance_type, current=None))
+        row.periods.append(e)
+        if e.end_date is None and row.current is None:
+            row.current = e
+    return list(rows.values())
+
+
+def my_employers(*, rows: list[TypeRow]) -> list[EmployerRow]:
+    """Employers of the person's enrolments, current first, from the rows already read."""
+    found: dict[int, EmployerRow] = {}
+    for row in rows:
+        for e in row.periods:
+            if e.employer is None:
+                continue
+            er = found.setdefault(
+                e.employer.pk,
+                EmployerRow(employer=e.employer, since=e.start_date, until=e.end_date, types=[]),
+            )
+            er.since = min(er.since, e.start_date)
+            if er.until is not None:
+                er.until = None if e.end_date is None else max(er.until, e.end_date)
+            name = e.insurance_type.name
+            if name not in er.types:
+                er.types.append(name)
+    return sorted(found.values(), key=lambda r: (r.until is not None, r.employer.name))
+
+
+def _cases_of(account: PortalAccount) -> QuerySet[Case]:
+    person_q = Q(person_id=account.person_id) if account.person_id else Q(pk__in=[])
+    return Case.objects.filter(person_q | Q(submitted_by_id=account.user_id))
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    step: ItemStep | None
+    rated: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.case.status in FINISHED_STATUSES
+
+
+def _steps(case: Case) -> list[ItemStep]:
+    return sorted(case.item.steps.all(), key=lambda s: (s.order, s.pk))
+
+
+def _current_step(case: Case, steps: list[ItemStep]) -> ItemStep | None:
+    if case.status not in OPEN_STATUSES or not (0 <= case.step_index < len(steps)):
+        return None
+    return steps[case.step_index]
+
+
+def my_cases(*, account: PortalAccount) -> list[CaseRow]:
+    """The account's cases, newest first, with the current step and whether rated (three queries)."""
+    from shebao.evaluation.models import Rating
+
+    cases = list(
+        _cases_of(account)
+        .select_related("item", "region")
+        .prefetch_related("item__steps")
+        .order_by("-id")[:200]
+    )
+    rated = set(Rating.objects.filter(case__in=[c.pk for c in cases]).values_list("case_id", flat=True))
+    return [CaseRow(case=c, step=_current_step(c, _steps(c)), rated=c.pk in rated) for c in cases]
+
+
+def my_case(*, account: PortalAccount, number: str) -> Case | None:
+    """One of the account's cases by number; None for anyone else's (or no such case)."""
+    return (
+        _cases_of(account)
+        .select_related("item", "region", "outlet", "window__outlet")
+        .filter(number=str(number)[:24])
+        .first()
+    )
+
+
+@dataclass
+class StepView:
+    """A step of the case as the applicant sees it: what, who handles it (office or region), state."""
+
+    name: str
+    kind: str
+    handled_by: str
+    state: str  # "done", "current" or "todo"
+
+
+@dataclass
+class ActionView:
+    at: Any
+    label: str
+    step_name: str
+    comment: str
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    steps: list[StepView]
+    actions: list[ActionView]
+    uploads: list[Any]
+    messages: list[Notification]
+    rating: Any
+    returned: bool
+    rateable: bool
+
+
+def _office_name(region: Region) -> str:
+    office = Office.objects.filter(region=region).order_by("pk").first()
+    return office.name if office is not None else region.name
+
+
+def case_detail(*, account: PortalAccount, case: Case) -> CaseDetail:
+    """Everything the person's case page shows; staff appear as their office, never by name."""
+    from shebao.evaluation.models import Rating
+
+    steps = _steps(case)
+    current = _current_step(case, steps)
+    back_office = _office_name(case.region)
+    if case.outlet_id:
+        front = case.outlet.name  # type: ignore[union-attr]
+    elif case.window_id:
+        front = case.window.outlet.name  # type: ignore[union-attr]
+    else:
+        front = case.get_channel_display()
+    finished = case.status in FINISHED_STATUSES
+    views = []
+    for i, s in enumerate(steps):
+        if finished and case.status == CaseStatus.COMPLETED:
+            state = "done"
+        elif current is not None and s.pk == current.pk:
+            state = "current"
+        elif i < case.step_index or (case.status != CaseStatus.SUBMITTED and s.kind == StepKind.ACCEPT):
+            state = "done"
+        else:
+            state = "todo"
+        views.append(
+            StepView(
+                name=s.name,
+                kind=s.get_kind_display(),
+                handled_by=front if s.kind == StepKind.ACCEPT else back_office,
+                state=state,
+            )
+        )
+    actions = []
+    for a in case.actions.exclude(kind__in=HIDDEN_ACTION_KINDS).order_by("at", "id"):
+        step_name = steps[a.step_index].name if a.step_index is not None and a.step_index < len(steps) else ""
+        actions.append(
+            ActionView(
+                at=a.at,
+                label=a.get_kind_display(),
+                step_name=step_name,
+                comment=a.comment if a.kind in PUBLIC_COMMENT_KINDS else "",
+            )
+        )
+    messages = list(
+        Notification.objects.filter(case=case, staff__isnull=True, person=account.person)
+        .exclude(channel__in=INBOX_EXCLUDED_CHANNELS)
+        .order_by("-created_at", "-id")
+    )
+    rating = Rating.objects.select_related("level").filter(case=case).first()
+    return CaseDetail(
+        case=case,
+        steps=views,
+        actions=actions,
+        uploads=list(case.uploads.all()),
+        messages=messages,
+        rating=rating,
+        returned=case.status == CaseStatus.RETURNED,
+        rateable=finished and rating is None,
+    )
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+
+def my_messages(*, account: PortalAccount) -> QuerySet[Notification]:
+    """The person's messages (results, returns, notices), newest first; code texts are not messages."""
+    if not account.person_id:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(person_id=account.person_id, staff__isnull=True)
+        .exclude(channel__in=INBOX_EXCLUDED_CHANNELS)
+        .select_related("case")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(*, account: PortalAccount) -> int:
+    return my_messages(account=account).filter(read_at__isnull=True).count()
+
+
+def my_message(*, account: PortalAccount, pk: int) -> Notification | None:
+    return my_messages(account=account).filter(pk=pk).first()
+
+
+# --- appointments ---------------------------------------------------------------------------------
+
+
+def _ancestor_at(region: Region, level: str) -> Region | None:
+    current: Region | None = region
+    while current is not None and current.level != level:
+        current = current.parent
+    return current
+
+
+def outlets_near(*, person: Person) -> list[Outlet]:
+    """Active outlets of the province: the person's county first, then their city, then the rest."""
+    county = _ancestor_at(person.region, RegionLevel.COUNTY)
+    city = _ancestor_at(person.region, RegionLevel.CITY)
+    province = _ancestor_at(person.region, RegionLevel.PROVINCE)
+    qs = Outlet.objects.filter(active=True).select_related("region")
+    if province is not None:
+        qs = qs.filter(region__path__startswith=province.path)
+    outlets = list(qs)
+
+    def rank(o: Outlet) -> tuple[int, str, str]:
+        if county is not None and o.region.path.startswith(county.path):
+            tier = 0
+        elif city is not None and o.region.path.startswith(city.path):
+            tier = 1
+        else:
+            tier = 2
+        return (tier, o.region.path, o.code)
+
+    return sorted(outlets, key=rank)
+
+
+def my_appointments(*, account: PortalAccount) -> list[Appointment]:
+    if not account.person_id:
+        return []
+    return list(
+        Appointment.objects.filter(person_id=account.person_id)
+        .select_related("slot__outlet")
+        .order_by("-slot__starts_at", "-id")[:50]
+    )
