@@ -18,6 +18,13 @@ from shebao.cases.services.flow import (
     item_steps,
 )
 from shebao.cases.services.intake import case_accept, materials_check, notice_issue, received_names
+from shebao.cases.services.online import (
+    online_accept,
+    online_reject,
+    online_return,
+    online_submit,
+    online_supplement,
+)
 
 __all__ = [
     "TRANSITIONS",
@@ -34,5 +41,10 @@ __all__ = [
     "item_steps",
     "materials_check",
     "notice_issue",
+    "online_accept",
+    "online_reject",
+    "online_return",
+    "online_submit",
+    "online_supplement",
     "received_names",
 ]

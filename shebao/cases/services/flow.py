@@ -38,6 +38,10 @@ class Move:
     SUPPLEMENT = "supplement"
     REJECT = "reject"
     COMPLETE = "complete"
+    # Before acceptance (网上预审, `services/online.py`): staff accept, return or reject what was sent online.
+    ACCEPT_ONLINE = "accept_online"
+    RETURN_ONLINE = "return_online"
+    REJECT_ONLINE = "reject_online"
 
 
 # move: (statuses the case may be in, status it goes to). Approving a step that is not the last one
@@ -51,6 +55,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         CaseStatus.REJECTED,
     ),
     Move.COMPLETE: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.COMPLETED),
+    # A case sent online waits SUBMITTED for pre-review; accepting it is a window acceptance (clock starts).
+    Move.ACCEPT_ONLINE: (frozenset({CaseStatus.SUBMITTED}), CaseStatus.ACCEPTED),
+    # Returned before acceptance: the supplement sends it back to SUBMITTED (no clock ran, none restarts).
+    Move.RETURN_ONLINE: (frozenset({CaseStatus.SUBMITTED}), CaseStatus.RETURNED),
+    Move.REJECT_ONLINE: (frozenset({CaseStatus.SUBMITTED, CaseStatus.RETURNED}), CaseStatus.REJECTED),
 }
 
 
@@ -413,7 +422,11 @@ def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], co
 
 
 def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: str = "") -> Case:
-    """The supplement arrived (at a window or online): the case goes back to its step, the clock restarts."""
+    """The supplement arrived (at a window or online): the case goes back to its step, the clock restarts.
+
+    `by` is staff at a window or the case's own applicant online (the portal checks that). A case
+    returned before anyone accepted it (online pre-review) goes back to SUBMITTED with no clock.
+    """
     received = list(received)
     with transaction.atomic():
         locked = _lock(case)
@@ -424,11 +437,14 @@ def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: st
                 status=409,
             )
         names = _material_names(locked.item, received)
-        locked.materials = [*locked.materials, *({"name_zh": n, "supplement": True} for n in names)]
-        locked.status = TRANSITIONS[Move.SUPPLEMENT][1]
+        accepted = locked.accepted_by_id is not None
+        if accepted:
+            locked.materials = [*locked.materials, *({"name_zh": n, "supplement": True} for n in names)]
+        locked.status = TRANSITIONS[Move.SUPPLEMENT][1] if accepted else CaseStatus.SUBMITTED
         _action(locked, ActionKind.SUPPLEMENT, by, comment="；".join([*names, comment]).strip("；"))
         _save(locked, "status", "materials")
-        clock_start(case=locked, on=timezone.localdate())
+        if accepted:
+            clock_start(case=locked, on=timezone.localdate())
         audit_record(
             actor=by,
             action="cases.supplement",
