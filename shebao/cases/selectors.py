@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,10 +49,12 @@ def review_queue(*, user: Any) -> list[Case]:
 
 
 def case_for_user(*, user: Any, number: str) -> Case:
-    """The case with this number if it lies in the user's region; otherwise not found (no hint it exists)."""
+    """The case with this number if it lies in the user's region or the user accepted it (a case routed
+    to the applicant's region stays readable by its acceptor); otherwise not found (no hint it exists)."""
     case = (
         _cases()
-        .filter(number=(number or "").strip(), region__in=visible_regions(user))
+        .filter(number=(number or "").strip())
+        .filter(Q(region__in=visible_regions(user)) | Q(accepted_by=user))
         .prefetch_related("item__steps", "item__materials", "actions__by")
         .first()
     )

@@ -260,7 +260,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     items = desk_items(user=user, window=window, q=q, registering=applicant.registering_effect)
     ctx.update(item_q=q, items=list(items[:ITEM_LIMIT]))
 
-    item = items.filter(code=request.POST.get("item", "")).prefetch_related("materials").first()
+    code = request.POST.get("item", "")
+    item = items.filter(code=code).prefetch_related("materials").first()
+    if item is None and action == "accept" and code and (edition := published_edition()) is not None:
+        # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
+        item = edition.items.filter(code=code).prefetch_related("materials").first()
     if action in ("identify", "search") or item is None:
         if action == "choose" and item is None:
             messages.error(request, _("Choose one of the items listed."))
