@@ -23,6 +23,7 @@ from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_province_create
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
 from shebao.counter.demo import seed_counter
+from shebao.counter.demo_bank import seed_bank_demo
 from shebao.registry.demo import (
     DEMO_EMPLOYERS,
     DEMO_PERSONS,
@@ -168,4 +169,5 @@ class Command(BaseCommand):
             + " · Display 叫号屏: "
             + ", ".join(f"{URL}{d.lstrip('/')}" for d in counter["displays"])
         )
+        seed_bank_demo(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))
