@@ -21,9 +21,8 @@ class IdentifyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Name as on the identity card"),
         max_length=60,
-        help_text=_("As on the identity card."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
