@@ -20,5 +20,9 @@ app.autodiscover_tasks()
 
 # Overdue cases are marked every working morning before the halls open.
 app.conf.beat_schedule = {
+    "cases-resume-due": {"task": "cases.resume_due", "schedule": crontab(hour=7, minute=20)},
     "cases-mark-overdue": {"task": "cases.mark_overdue", "schedule": crontab(hour=7, minute=30)},
+    "counter-mark-missed": {"task": "counter.mark_missed", "schedule": crontab(hour=0, minute=30)},
+    # Events are sealed right after each commit; this catches any left by a crash in between.
+    "audit-seal": {"task": "audit.seal", "schedule": 60.0},
 }

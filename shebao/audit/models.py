@@ -17,6 +17,10 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise RuntimeError("The audit log is append-only.")
 
+    def _seal(self, *, seq: int, prev_hash: str, hash: str) -> int:
+        """Give an unsealed event its place in the chain (`audit.services.audit_seal` only)."""
+        return super().update(seq=seq, prev_hash=prev_hash, hash=hash)
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise RuntimeError("The audit log is append-only.")
 
@@ -24,12 +28,16 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """审计事件: one recorded write — who did what to which record, with old and new values.
 
-    `payload` is the exact canonical JSON that was hashed; `hash` chains it to the previous event,
-    so editing or deleting any row breaks the chain from there on (see `audit.services.audit_verify`).
-    Rows are never updated or deleted: the model refuses, and a database trigger refuses too.
+    An event is inserted in the transaction of the change it records (so a change is never without
+    its event) and *sealed* right after that transaction commits: `audit_seal` gives it the next
+    `seq` and `hash`, chained to the previous event's hash. `payload` is the exact canonical JSON
+    that is hashed, so editing or deleting any sealed row breaks the chain from there on (see
+    `audit.services.audit_verify`). Rows are never updated or deleted: the model refuses, and a
+    database trigger refuses too — except the one move from unsealed to sealed, which may set only
+    `seq`, `prev_hash` and `hash`.
     """
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -40,18 +48,21 @@ class AuditEvent(models.Model):
     subject_id = models.CharField(_("subject"), max_length=64, blank=True)
     region_code = models.CharField(_("region"), max_length=12, blank=True, db_index=True)
     payload = models.TextField(_("details"))
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = _("audit event")
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
+        return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -60,6 +71,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("The audit log is append-only.")
+
+    @property
+    def sealed(self) -> bool:
+        return self.seq is not None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -82,7 +97,7 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's head: one row, locked while an event is appended so the chain never forks."""
+    """The chain's head: one row, locked while events are sealed so the chain never forks."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)

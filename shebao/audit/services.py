@@ -29,8 +29,14 @@ def audit_record(
     new: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records."""
-    if not transaction.get_connection().in_atomic_block:
+    """Append one event. Must run inside the transaction of the change it records.
+
+    The event is inserted now, unsealed, so it commits or rolls back with the change; it is chained
+    (`audit_seal`) right after the transaction commits. Nothing here locks a shared row, so writers
+    in different transactions do not wait for each other.
+    """
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change it records")
     if subject is not None:
         subject_type = subject_type or subject._meta.label_lower
@@ -44,9 +50,7 @@ def audit_record(
         payload["new"] = new
     if extra:
         payload.update(extra)
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent(
-        seq=head.last_seq + 1,
         created_at=timezone.now(),
         actor=actor,
         actor_label=actor.get_username() if actor is not None else "system",
@@ -55,12 +59,50 @@ def audit_record(
         subject_id=str(subject_id),
         region_code=region_code,
         payload=_canonical(payload),
-        prev_hash=head.last_hash,
     )
-    event.hash = event.compute_hash()
     event.save()
-    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    # One sealing per transaction: re-registered if a rolled-back savepoint discarded the callback.
+    if not any(func is _seal_after_commit for _sids, func, _robust in conn.run_on_commit):
+        transaction.on_commit(_seal_after_commit, robust=True)
     return event
+
+
+def _seal_after_commit() -> None:
+    audit_seal()
+
+
+SEAL_BATCH = 2000
+
+
+def audit_seal(*, limit: int | None = None) -> int:
+    """Chain every committed, unsealed event in insertion order; returns how many were sealed.
+
+    Runs after each writing transaction commits (and every minute from Celery beat, and before
+    every verification, to catch events left by a crash between commit and seal). The head row is
+    locked only for this short transaction.
+    """
+    sealed = 0
+    while limit is None or sealed < limit:
+        batch = SEAL_BATCH if limit is None else min(SEAL_BATCH, limit - sealed)
+        with transaction.atomic():
+            head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                return sealed
+            seq, prev = head.last_seq, head.last_hash
+            for event in pending:
+                seq += 1
+                event.seq, event.prev_hash = seq, prev
+                event.hash = event.compute_hash()
+                AuditEvent.objects.filter(pk=event.pk, seq__isnull=True)._seal(
+                    seq=seq, prev_hash=prev, hash=event.hash
+                )
+                prev = event.hash
+            AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+            sealed += len(pending)
+        if len(pending) < batch:
+            break
+    return sealed
 
 
 @dataclass(frozen=True)
@@ -69,14 +111,24 @@ class VerifyResult:
     checked: int
     first_bad_seq: int | None = None
     reason: str = ""
+    unsealed: int = 0  # events of transactions still open (or committed after the seal just run)
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the whole chain; name the first event that was edited, deleted or inserted out of turn."""
+def audit_verify(*, seal: bool = True) -> VerifyResult:
+    """Seal what is pending, then walk the whole chain; name the first event that was edited,
+    deleted or inserted out of turn."""
+    if seal:
+        audit_seal()
+    unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
+    result = _walk()
+    return VerifyResult(result.ok, result.checked, result.first_bad_seq, result.reason, unsealed)
+
+
+def _walk() -> VerifyResult:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+    for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return VerifyResult(False, checked, expected_seq, "missing")
         if event.prev_hash != prev_hash:

@@ -39,7 +39,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()
     subject = request.GET.get("subject", "").strip()
-    events = _visible_events(staff(request)).order_by("-seq")
+    events = _visible_events(staff(request)).order_by("-id")
     if action:
         events = events.filter(action__startswith=action)
     if actor:
@@ -70,7 +70,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-LIST_FIELDS = ("seq", "created_at", "actor_label", "action", "subject_type", "subject_id", "region_code")
+LIST_FIELDS = (
+    "id",
+    "seq",
+    "created_at",
+    "actor_label",
+    "action",
+    "subject_type",
+    "subject_id",
+    "region_code",
+)
 
 
 def _pretty(value: Any) -> str:
@@ -82,9 +91,9 @@ def _pretty(value: Any) -> str:
 
 
 @require_perm(Perm.AUDIT_VIEW)
-def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One event: who, when, what, and each changed value old → new."""
-    event = _visible_events(staff(request)).filter(seq=seq).first()
+    event = _visible_events(staff(request)).filter(pk=pk).first()
     if event is None:
         raise Http404
     data = event.data
@@ -126,4 +135,9 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """Walk the whole chain and say, in large type, whether it is intact."""
     result = audit_verify()
-    return render(request, "audit/verify.html", {"result": result})
+    bad = (
+        AuditEvent.objects.filter(seq=result.first_bad_seq).values_list("pk", flat=True).first()
+        if result.first_bad_seq
+        else None
+    )
+    return render(request, "audit/verify.html", {"result": result, "bad_event_pk": bad})

@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from shebao.cases.services.clock import cases_mark_overdue
+from shebao.cases.services.clock import cases_mark_overdue, cases_resume_due
 
 
 def mark_overdue(today: str | None = None) -> int:
@@ -18,3 +18,9 @@ def mark_overdue(today: str | None = None) -> int:
 @shared_task(name="cases.mark_overdue")
 def mark_overdue_task(today: str | None = None) -> int:
     return mark_overdue(today)
+
+
+@shared_task(name="cases.resume_due")
+def resume_due_task(today: str | None = None) -> int:
+    """Resume suspended cases whose suspension ran out."""
+    return cases_resume_due(today=dt.date.fromisoformat(today) if today else None)

@@ -671,3 +671,33 @@ def qualification_revoke(*, by: Any, qualification: TellerQualification) -> None
         old={"teller": teller.username, "zone": qualification.zone, "item_code": qualification.item_code},
     )
     qualification.delete()
+
+
+def appointments_mark_missed(*, now: dt.datetime | None = None) -> int:
+    """Appointments of earlier days still booked were missed: mark them, one audit event each.
+
+    Appointments of today stay booked even after their slot: a late arrival still checks in and gets
+    an ordinary ticket (see `_check_in`).
+    """
+    now = now or timezone.now()
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    marked = 0
+    with transaction.atomic():
+        late = list(
+            Appointment.objects.select_for_update(skip_locked=True)
+            .filter(status=AppointmentStatus.BOOKED, slot__ends_at__lt=start_of_today)
+            .select_related("slot__outlet__region")
+        )
+        for appointment in late:
+            appointment.status = AppointmentStatus.MISSED
+            appointment.save(update_fields=["status"])
+            audit_record(
+                actor=None,
+                action="counter.appointment_missed",
+                subject=appointment,
+                region_code=appointment.slot.outlet.region.code,
+                old={"status": AppointmentStatus.BOOKED},
+                new={"status": AppointmentStatus.MISSED},
+            )
+            marked += 1
+    return marked

@@ -9,7 +9,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from shebao.audit.services import audit_record
+from shebao.audit.models import AuditEvent
+from shebao.audit.services import audit_record, audit_seal
 from shebao.core.permissions import PostCode
 from shebao.core.tests.factories import make_region_tree, make_staff
 
@@ -38,6 +39,7 @@ def _write(n: int, region_code: str = "", action: str = "test.event") -> None:
                 old={"名": "张三", "i": i},
                 new={"名": "李四", "i": i},
             )
+    audit_seal()
 
 
 def _tamper(sql: str) -> None:
@@ -65,10 +67,11 @@ def test_list_is_paginated_newest_first_with_bounded_queries(client, auditor, dj
     client.force_login(auditor)
     with django_assert_max_num_queries(10):
         page = client.get(reverse("audit:events")).content.decode()
-    assert f'href="{reverse("audit:event", args=[60])}"' in page
-    assert f'href="{reverse("audit:event", args=[10])}"' not in page
+    pks = list(AuditEvent.objects.order_by("seq").values_list("pk", flat=True))
+    assert f'href="{reverse("audit:event", args=[pks[59]])}"' in page
+    assert f'href="{reverse("audit:event", args=[pks[9]])}"' not in page
     page2 = client.get(reverse("audit:events"), {"page": 2}).content.decode()
-    assert f'href="{reverse("audit:event", args=[10])}"' in page2
+    assert f'href="{reverse("audit:event", args=[pks[9]])}"' in page2
 
 
 def test_filters(client, auditor):
@@ -89,13 +92,14 @@ def test_region_bound_for_a_county_leader(client, regions):
     client.force_login(leader)
     page = client.get(reverse("audit:events")).content.decode()
     assert "own.county" in page and "other.county" not in page and "province.level" not in page
-    assert client.get(reverse("audit:event", args=[2])).status_code == 404
+    other = AuditEvent.objects.get(action="other.county")
+    assert client.get(reverse("audit:event", args=[other.pk])).status_code == 404
 
 
 def test_event_detail_shows_old_and_new(client, auditor):
     _write(1)
     client.force_login(auditor)
-    page = client.get(reverse("audit:event", args=[1])).content.decode()
+    page = client.get(reverse("audit:event", args=[AuditEvent.objects.get().pk])).content.decode()
     assert "张三" in page and "李四" in page
 
 
@@ -125,6 +129,6 @@ def test_event_detail_masks_id_numbers_the_log_keeps_exact(client, auditor):
         )
     assert "11010519491231002X" in event.payload  # the chain keeps the exact values
     client.force_login(auditor)
-    page = client.get(reverse("audit:event", args=[event.seq])).content.decode()
+    page = client.get(reverse("audit:event", args=[event.pk])).content.decode()
     assert "110105********002X" in page and "110105********0037" in page
     assert "11010519491231002X" not in page and "110105194912310037" not in page

@@ -18,7 +18,6 @@ audited by it; `case_extend`, `case_suspend`, `case_resume` and `cases_mark_over
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +25,6 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shebao.audit.models import AuditEvent
 from shebao.audit.services import audit_record
 from shebao.cases.models import (
     ActionKind,
@@ -301,9 +299,11 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
         if case.status not in OPEN_STATUSES:
             raise ApplicationError("case_not_open", _("Only an open case can be suspended."), status=409)
         previous = case.status
+        case.status_before_suspension = previous
+        case.suspended_until = until
         case.status = CaseStatus.SUSPENDED
         case.version += 1
-        case.save(update_fields=["status", "version"])
+        case.save(update_fields=["status", "status_before_suspension", "suspended_until", "version"])
         clock_stop(case=case, on=today)
         CaseAction.objects.create(
             case=case,
@@ -324,7 +324,6 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
                 % values
             )
         notify(subject=subject, body=body, case=case, person=case.person)
-        # The audit event's `old.status` is where `case_resume` finds the status to go back to.
         audit_record(
             actor=by,
             action="cases.suspended",
@@ -337,17 +336,8 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
 
 
 def _status_before_suspension(case: Case) -> str:
-    event = (
-        AuditEvent.objects.filter(
-            action="cases.suspended", subject_type=case._meta.label_lower, subject_id=str(case.pk)
-        )
-        .order_by("-seq")
-        .first()
-    )
-    if event is not None:
-        status = json.loads(event.payload).get("old", {}).get("status")
-        if status in OPEN_STATUSES:
-            return str(status)
+    if case.status_before_suspension in OPEN_STATUSES:
+        return case.status_before_suspension
     return CaseStatus.ACCEPTED if case.step_index <= 1 else CaseStatus.IN_REVIEW
 
 
@@ -371,13 +361,19 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
             message=_("This case belongs to another region."),
             status=403,
         )
+    return _resume(case=case, by=by, today=today)
+
+
+def _resume(*, case: Case, by: Any, today: dt.date) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
         if case.status != CaseStatus.SUSPENDED:
             raise ApplicationError("case_not_suspended", _("The case is not suspended."), status=409)
         case.status = _status_before_suspension(case)
+        case.status_before_suspension = ""
+        case.suspended_until = None
         case.version += 1
-        case.save(update_fields=["status", "version"])
+        case.save(update_fields=["status", "status_before_suspension", "suspended_until", "version"])
         clock_start(case=case, on=today)
         CaseAction.objects.create(
             case=case, kind=ActionKind.RESUME, step_index=case.step_index, by=by, at=timezone.now()
@@ -396,6 +392,22 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
             new={"status": case.status, "deadline": case.deadline},
         )
     return case
+
+
+def cases_resume_due(*, today: dt.date | None = None) -> int:
+    """Resume every suspended case whose suspension has run out (its `until` date has come)."""
+    today = _today(today)
+    resumed = 0
+    due = Case.objects.filter(status=CaseStatus.SUSPENDED, suspended_until__lte=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        try:
+            _resume(case=Case(pk=pk), by=None, today=today)
+        except ApplicationError:  # resumed by someone in the meantime
+            continue
+        resumed += 1
+    return resumed
 
 
 # --- overdue --------------------------------------------------------------------------------------

@@ -152,5 +152,5 @@ def refusals() -> list[dict[str, Any]]:
 
     return [
         {"actor_id": e.actor_id, "subject_id": e.subject_id, **json.loads(e.payload)}
-        for e in AuditEvent.objects.filter(action="cases.refused").order_by("seq")
+        for e in AuditEvent.objects.filter(action="cases.refused").order_by("id")
     ]

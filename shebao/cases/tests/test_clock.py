@@ -16,6 +16,7 @@ from shebao.cases.services.clock import (
     case_extend,
     case_resume,
     case_suspend,
+    cases_resume_due,
     clock_start,
     clock_stop,
     deadline_compute,
@@ -248,6 +249,25 @@ def test_suspend_and_resume(world: dict[str, Any]) -> None:
     assert [a.kind for a in case.actions.all()] == ["suspend", "resume"]
     assert AuditEvent.objects.filter(action__in=["cases.suspended", "cases.resumed"]).count() == 2
     assert Notification.objects.filter(case=case).count() == 2
+
+
+def test_suspension_runs_out_and_the_case_resumes_by_itself(world: dict[str, Any]) -> None:
+    case = make_case(region=world["county_a1"], acceptor=world["teller"], status=CaseStatus.IN_REVIEW)
+    on = dt.date(2026, 2, 25)
+    case_suspend(case=case, by=world["reviewer"], reason="等待鉴定结论", until=dt.date(2026, 3, 9), today=on)
+    case.refresh_from_db()
+    assert case.status_before_suspension == CaseStatus.IN_REVIEW and case.suspended_until == dt.date(
+        2026, 3, 9
+    )
+    assert cases_resume_due(today=dt.date(2026, 3, 6)) == 0  # not yet
+    assert cases_resume_due(today=dt.date(2026, 3, 9)) == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW and case.suspended_until is None
+    assert case.deadline is not None
+    resumed = AuditEvent.objects.get(action="cases.resumed")
+    assert resumed.actor_label == "system"
+    assert Notification.objects.filter(case=case, subject__contains=case.number).count() == 2
+    assert cases_resume_due(today=dt.date(2026, 3, 10)) == 0  # once only
 
 
 def test_suspend_refused_to_a_teller_and_to_another_region(world: dict[str, Any]) -> None:

@@ -77,7 +77,7 @@ def test_command_and_task(world: dict[str, Any]) -> None:
     make_case(region=world["county_a1"], acceptor=world["teller"], accepted_on=dt.date(2026, 3, 2))
     out = io.StringIO()
     call_command("cases_mark_overdue", "--today", "2026-03-06", stdout=out)
-    assert out.getvalue().startswith("1 ")
+    assert "1 case(s) marked overdue." in out.getvalue().splitlines()
     assert mark_overdue("2026-03-06") == 0
     assert mark_overdue_task.apply(args=["2026-04-01"]).get() == 1
     assert mark_overdue_task.name == "cases.mark_overdue"

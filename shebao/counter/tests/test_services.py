@@ -217,6 +217,26 @@ def test_check_in_late_gets_a_normal_ticket_and_early_is_refused(w):
         services.ticket_issue(outlet=w["other"], zone="medical", appointment_code=early.code)
 
 
+def test_appointments_of_earlier_days_are_marked_missed_once(w):
+    yesterday = services.appointment_book(slot=_slot(w), name="张三", phone="13800000000")
+    today = services.appointment_book(slot=_slot(w), name="李四", phone="13800000001")
+    now = timezone.now()
+    AppointmentSlot.objects.filter(pk=yesterday.slot_id).update(
+        starts_at=now - dt.timedelta(days=1, hours=1), ends_at=now - dt.timedelta(days=1)
+    )
+    assert services.appointments_mark_missed(now=now) == 1
+    yesterday.refresh_from_db()
+    today.refresh_from_db()
+    assert yesterday.status == AppointmentStatus.MISSED and today.status == AppointmentStatus.BOOKED
+    assert (
+        AuditEvent.objects.filter(action="counter.appointment_missed", subject_id=str(yesterday.pk)).count()
+        == 1
+    )
+    assert services.appointments_mark_missed(now=now) == 0
+    with pytest.raises(ApplicationError):
+        services.appointment_check_in(code=yesterday.code)
+
+
 def test_qualification_by_zone_or_item(w):
     teller = w["tellers"][0]
     item = SimpleNamespace(zone="medical", code="X-1")

@@ -198,7 +198,7 @@ def test_staff_increase_enrols_the_five_employee_types_in_one_audit_event():
     assert [e.insurance_type.code for e in created] == list(services.EMPLOYEE_TYPES)
     assert {(e.employer_id, e.case_ref) for e in created} == {(employer.pk, "Z9")}
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.order_by("-seq").first().action == "registry.staff_increase"
+    assert AuditEvent.objects.order_by("-id").first().action == "registry.staff_increase"
     assert RecordChange.objects.filter(employer=employer, kind="staff_increase").count() == 1
     overview = selectors.employer_overview(employer=employer)
     assert [row.person for row in overview.staff] == [person]

@@ -126,7 +126,7 @@ def test_possible_duplicate_is_flagged_not_merged():
     assert (pair.person, pair.other, pair.resolved) == (second, first, False)
     assert second.possible_duplicates == [first]
     payload = json.loads(
-        AuditEvent.objects.filter(action="registry.person_registered").order_by("seq")[1].payload
+        AuditEvent.objects.filter(action="registry.person_registered").order_by("id")[1].payload
     )
     assert payload["possible_duplicates"] == [first.id_number]
     overview = selectors.person_overview(person=first)

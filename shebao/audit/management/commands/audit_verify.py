@@ -14,7 +14,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_verify()
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified."))
+            pending = (
+                f" ({result.unsealed} not yet sealed: their transactions are still open)"
+                if result.unsealed
+                else ""
+            )
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified{pending}.")
+            )
             return
         self.stderr.write(
             self.style.ERROR(
