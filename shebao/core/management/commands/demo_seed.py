@@ -24,6 +24,7 @@ from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
 from shebao.counter.demo import seed_counter
 from shebao.counter.demo_bank import seed_bank_demo
+from shebao.portal.demo import seed_portal_accounts
 from shebao.registry.demo import (
     DEMO_EMPLOYERS,
     DEMO_PERSONS,
@@ -169,5 +170,6 @@ class Command(BaseCommand):
             + " · Display 叫号屏: "
             + ", ".join(f"{URL}{d.lstrip('/')}" for d in counter["displays"])
         )
+        seed_portal_accounts(stdout=self.stdout)
         seed_bank_demo(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))
