@@ -1,8 +1,8 @@
 """Case pages under /cases/: the desk, printed pages, the back office. ID numbers never appear in URLs."""
 
-from django.urls import path
+from django.urls import include, path
 
-from shebao.cases import views
+from shebao.cases import views, views_online
 
 app_name = "cases"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("messages/", views.staff_messages, name="messages"),
     path("notices/<str:number>/", views.notice, name="notice"),
     path("notices/<str:number>.pdf", views.notice_pdf, name="notice_pdf"),
+    path("online/", include(views_online.urlpatterns)),  # online pre-review (views_online.py)
     path("<str:number>/", views.case_detail, name="case"),
     path("<str:number>/act/", views.case_act, name="act"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,6 +170,7 @@ def online_queue(*, user: Any) -> QuerySet[Case]:
             region__in=visible_regions(user),
             item__business_class__in=classes,
         )
+        .annotate(upload_count=Count("uploads"))
         .order_by("submitted_at", "id")
     )
 
@@ -288,7 +289,9 @@ def online_submit(
     form = online_form_class(item, person=person, employer=employer)(data=dict(data or {}))
     if not form.is_valid():
         details = [
-            f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields
+            f"{form.fields[k].label}: {' '.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+            if k in form.fields
         ]
         raise ApplicationError(
             "invalid_data", _("Some answers need correcting; see the form."), details=details
