@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("catalogue/conformance/", views.ConformanceView.as_view(), name="conformance"),
     path("registry/", include("shebao.registry.api_urls")),
+    path("", include("shebao.api.portal_urls")),
     # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page. It matches
     # only paths ending in "/" so that APPEND_SLASH still redirects "items" to "items/".
     re_path(r"^.*/$", not_found, name="not-found"),

@@ -1,0 +1,676 @@
+"""The self-service API for the phone app: the citizen site (`me/…`) and the employer site (`employer/…`).
+
+Thin: authenticate the token (or the site's session, which then needs its CSRF token), parse the body
+with a serializer (shapes only), call the portal's selector or service, serialize. Everything is
+bounded by the token's account: another person's case number or appointment is a 404 exactly like a
+missing one. No personal data in URLs: case numbers and internal ids only; ID numbers go in bodies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from shebao.api import portal_serializers as s
+from shebao.api.portal_auth import (
+    PortalAccountRequired,
+    PortalTokenAuthentication,
+    request_account,
+    token_revoke,
+    token_sign_in,
+)
+from shebao.api.serializers import ErrorSerializer
+from shebao.cases.services import online
+from shebao.catalogue.models import ServiceItem, Zone
+from shebao.catalogue.selectors import published_edition
+from shebao.core.errors import ApplicationError
+from shebao.core.masking import mask_id_number
+from shebao.counter.models import AppointmentSlot, Outlet
+from shebao.counter.selectors import free_slots
+from shebao.portal import employer as portal_employer
+from shebao.portal import selectors as portal_selectors
+from shebao.portal import services as portal_services
+from shebao.portal.models import AccountKind, ApiToken, PortalAccount
+from shebao.registry.models import Enrolment
+
+
+def _err(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+E400 = {400: _err("The request has errors, or the service refused it (see `code` and `message`).")}
+E401 = {401: _err("No token, or the token is unknown, expired or revoked.")}
+E403 = {403: _err("Not a self-service account of this kind, or a session request without its CSRF token.")}
+E404 = {404: _err("No such object among the account's own (another person's counts as missing).")}
+E409 = {409: _err("The object is not in a state that allows this.")}
+E429 = {429: _err("Too many requests, or too many failed sign-ins.")}
+AUTH_ERRORS = {**E401, **E403}
+
+TOKEN_AUTH = [PortalTokenAuthentication, SessionAuthentication]
+
+
+class PortalView(GenericAPIView):
+    """Base: token (or session + CSRF) authentication, portal accounts of `portal_kinds` only."""
+
+    authentication_classes = TOKEN_AUTH
+    permission_classes = [PortalAccountRequired]
+    portal_kinds: tuple[str, ...] = (AccountKind.PERSON,)
+    pagination_class = LimitOffsetPagination
+    serializer_class: Any = None
+
+    def account(self) -> PortalAccount:
+        return request_account(self.request)
+
+    def person(self) -> Any:
+        account = self.account()
+        if account.person is None:  # kind person always has one (database constraint)
+            raise NotAuthenticated()
+        return account.person
+
+    def list_response(self, queryset: Any, serializer_class: Any) -> Response:
+        page = self.paginate_queryset(queryset)
+        data = serializer_class(page, many=True, context={"request": self.request}).data
+        return self.get_paginated_response(data)
+
+
+# --- calls into the portal's selectors and services (the rules live there) ---------------------------
+
+
+def _not_found(what: str) -> ApplicationError:
+    return ApplicationError("not_found", what, status=404)
+
+
+def _my_enrolments(*, account: PortalAccount) -> list[Any]:
+    rows = portal_selectors.my_enrolments(person=account.person)  # type: ignore[arg-type]
+    portal_services.query_record(account=account, page="api:enrolments")
+    return [e for row in rows for e in row.periods]
+
+
+def _my_employers(*, account: PortalAccount) -> list[dict[str, Any]]:
+    rows = portal_selectors.my_enrolments(person=account.person)  # type: ignore[arg-type]
+    portal_services.query_record(account=account, page="api:employers")
+    employers: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        for e in row.periods:
+            if e.employer is None:
+                continue
+            found = employers.setdefault(
+                e.employer.pk,
+                {
+                    "credit_code": e.employer.credit_code,
+                    "name": e.employer.name,
+                    "insurance_types": [],
+                    "start_date": e.start_date,
+                    "end_date": e.end_date,
+                    "current": False,
+                },
+            )
+            found["start_date"] = min(found["start_date"], e.start_date)
+            if e.end_date is None:
+                found["current"] = True
+            elif found["end_date"] is not None:
+                found["end_date"] = max(found["end_date"], e.end_date)
+            if e.insurance_type.code not in found["insurance_types"]:
+                found["insurance_types"].append(e.insurance_type.code)
+    for found in employers.values():
+        if found["current"]:
+            found["end_date"] = None
+    return sorted(employers.values(), key=lambda r: (not r["current"], r["name"]))
+
+
+def _my_cases(*, account: PortalAccount) -> list[Any]:
+    rows = portal_selectors.my_cases(account=account)
+    portal_services.query_record(account=account, page="api:cases")
+    return [row.case for row in rows]
+
+
+def _my_case(*, account: PortalAccount, number: str, audit: bool = True) -> Any:
+    case = portal_selectors.my_case(account=account, number=number)
+    if case is None:
+        raise _not_found(_("There is no case %(number)s.") % {"number": number})
+    if audit:
+        portal_services.query_record(account=account, page="api:case", case=case)
+    return case
+
+
+def _case_progress(case: Any, account: PortalAccount) -> Any:
+    return portal_selectors.case_detail(account=account, case=case)
+
+
+def _rate(*, account: PortalAccount, number: str, level: int, comment: str) -> Any:
+    case = _my_case(account=account, number=number, audit=False)
+    return portal_services.my_case_rate(account=account, case=case, level_value=level, comment=comment)
+
+
+def _supplement(
+    *, account: PortalAccount, number: str, files: list[Any], materials: list[int], comment: str
+) -> Any:
+    case = online.case_for_account(account=account, number=number)
+    return online.online_supplement(
+        case=case, account=account, uploads=_uploads(files, materials), comment=comment
+    )
+
+
+def _uploads(files: list[Any], materials: list[int]) -> dict[int, list[Any]]:
+    if len(files) != len(materials):
+        raise ApplicationError(
+            "materials_mismatch",
+            _(
+                "Send one material index in 'materials' for each file in 'files' (%(files)d files, %(indexes)d indexes)."
+            )
+            % {"files": len(files), "indexes": len(materials)},
+        )
+    uploads: dict[int, list[Any]] = {}
+    for index, file in zip(materials, files, strict=True):
+        uploads.setdefault(index, []).append(file)
+    return uploads
+
+
+def _my_messages(*, account: PortalAccount) -> Any:
+    return portal_selectors.my_messages(account=account)
+
+
+def _message_read(*, account: PortalAccount, pk: int) -> Any:
+    message = portal_selectors.my_message(account=account, pk=pk)
+    if message is None:
+        raise _not_found(_("No such message."))
+    return portal_services.message_open(account=account, notification=message)
+
+
+def _my_appointments(*, account: PortalAccount) -> list[Any]:
+    return portal_selectors.my_appointments(account=account)
+
+
+def _book(*, account: PortalAccount, slot_id: int, item_code: str) -> Any:
+    slot = AppointmentSlot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        raise _not_found(_("There is no such appointment time; choose one from the free slots."))
+    return portal_services.my_appointment_book(account=account, slot=slot, item_code=item_code)
+
+
+def _cancel(*, account: PortalAccount, pk: int) -> Any:
+    appointment = next((a for a in portal_selectors.my_appointments(account=account) if a.pk == pk), None)
+    if appointment is None:
+        raise _not_found(_("No such appointment."))
+    return portal_services.my_appointment_cancel(account=account, appointment=appointment)
+
+
+def _slots(*, outlet_code: str, zone: str) -> Any:
+    outlet_code = (outlet_code or "").strip()
+    if not outlet_code:
+        raise ApplicationError("outlet_required", _("Name the outlet: add '?outlet=<outlet code>'."))
+    outlet = Outlet.objects.filter(code=outlet_code[:30], active=True).first()
+    if outlet is None:
+        raise _not_found(_("There is no outlet %(code)s.") % {"code": outlet_code})
+    zone = (zone or "").strip()
+    if zone and zone not in Zone.values:
+        raise ApplicationError(
+            "invalid_parameter",
+            _("'%(value)s' is not a valid zone (one of %(allowed)s).")
+            % {"value": zone, "allowed": ", ".join(Zone.values)},
+        )
+    return free_slots(outlet=outlet, zone=zone or None).select_related("outlet")
+
+
+def _apply(
+    *, account: PortalAccount, item_code: str, data: Any, files: list[Any], materials: list[int]
+) -> Any:
+    edition = published_edition()
+    item = ServiceItem.objects.filter(edition=edition, code=item_code.strip()).first() if edition else None
+    if item is None:
+        raise _not_found(_("There is no item %(code)s in the catalogue in force.") % {"code": item_code})
+    if not isinstance(data, dict):
+        raise ApplicationError(
+            "invalid", _("The request has errors."), details=["data: " + _("Send a JSON object.")]
+        )
+    is_person = account.kind == AccountKind.PERSON
+    return online.online_submit(
+        user=account.user,
+        item=item,
+        data=data,
+        uploads=_uploads(files, materials),
+        person=account.person if is_person else None,
+        employer=None if is_person else account.employer,
+    )
+
+
+def _employer_data(*, account: PortalAccount) -> Any:
+    employer = account.employer
+    assert employer is not None  # kind employer_agent always has one (database constraint)
+    employer.staff_count = portal_employer.staff_count(employer=employer)  # type: ignore[attr-defined]
+    return employer
+
+
+def _employer_staff(*, account: PortalAccount, q: str) -> Any:
+    paginated, _lines = portal_employer.staff_page(employer=account.employer, q=q)  # type: ignore[arg-type]
+    return paginated.paginator.object_list
+
+
+def _staff_lines(*, account: PortalAccount, persons: list[Any]) -> list[Any]:
+    employer = account.employer
+    by_person: dict[int, list[Any]] = {}
+    for e in (
+        Enrolment.objects.filter(person__in=persons, employer=employer, end_date__isnull=True)
+        .select_related("insurance_type")
+        .order_by("insurance_type__order", "id")
+    ):
+        by_person.setdefault(e.person_id, []).append(e)
+    return [
+        portal_employer.StaffLine(
+            person_id=p.pk,
+            name=p.name,
+            masked_id=mask_id_number(p.id_number),
+            since=min((e.start_date for e in by_person.get(p.pk, [])), default=None),
+            types=[e.insurance_type for e in by_person.get(p.pk, [])],
+        )
+        for p in persons
+    ]
+
+
+def _employer_cases(*, account: PortalAccount) -> Any:
+    page = portal_employer.employer_cases(employer=account.employer)  # type: ignore[arg-type]
+    return page.paginator.object_list
+
+
+def _employer_case(*, account: PortalAccount, number: str) -> Any:
+    case = portal_employer.employer_case(employer=account.employer, number=number)  # type: ignore[arg-type]
+    if case is None:
+        raise _not_found(_("There is no case %(number)s.") % {"number": number})
+    return case
+
+
+def _staff_change(**kwargs: Any) -> Any:
+    return portal_employer.staff_change_submit(**kwargs)
+
+
+# --- tokens ------------------------------------------------------------------------------------------
+
+
+class SignInThrottle(AnonRateThrottle):
+    """Per client address, on top of django-axes' per-account lockout."""
+
+    scope = "api_sign_in"
+    rate = "10/min"
+
+
+class TokenView(APIView):
+    """Sign in (POST: a new token) and sign out (DELETE: revoke the token sent)."""
+
+    permission_classes: list[Any] = []
+    parser_classes = [JSONParser, FormParser]
+
+    def get_authenticators(self) -> list[Any]:
+        # Signing in ignores any (stale) token the app still sends; signing out needs the token itself.
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return [PortalTokenAuthentication()]
+
+    def get_throttles(self) -> list[Any]:
+        return [SignInThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Sign in: get a token",
+        description=(
+            "A person signs in with their ID number and password; an employer's agent adds the "
+            "employer's credit code. Unknown ID number and wrong password give the same error; after 5 "
+            "failures the account is locked for an hour. The key is shown once; it lasts 30 days."
+        ),
+        request=s.TokenRequestSerializer,
+        responses={201: s.TokenSerializer, **E400, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        token, key = token_sign_in(
+            request=request._request,
+            id_number=body.validated_data["id_number"],
+            password=body.validated_data["password"],
+            credit_code=body.validated_data["credit_code"],
+            label=body.validated_data["label"],
+        )
+        data = {
+            "token": key,
+            "prefix": token.prefix,
+            "label": token.label,
+            "expires_at": token.expires_at,
+            "account_kind": token.account.kind,
+        }
+        return Response(s.TokenSerializer(data).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Sign out: revoke the token sent",
+        request=None,
+        responses={204: OpenApiResponse(description="Revoked."), **E401},
+    )
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise NotAuthenticated(_("Send the token to revoke as 'Authorization: Token <key>'."))
+        token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the person's own data ---------------------------------------------------------------------------
+
+
+class MeView(PortalView):
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
+    @extend_schema(
+        tags=["me"],
+        summary="The signed-in account",
+        responses={200: s.ProfileSerializer, **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.ProfileSerializer(self.account()).data)
+
+
+class MyEnrolmentsView(PortalView):
+    @extend_schema(
+        tags=["me"],
+        summary="My enrolments, by insurance type (one-click query)",
+        responses={200: s.EnrolmentSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(_my_enrolments(account=self.account()), s.EnrolmentSerializer)
+
+
+class MyEmployersView(PortalView):
+    pagination_class = None  # type: ignore[assignment]
+
+    @extend_schema(
+        tags=["me"],
+        summary="My employers, current and past",
+        responses={200: s.PersonEmployerSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        rows = _my_employers(account=self.account())
+        return Response(s.PersonEmployerSerializer(rows, many=True).data)
+
+
+class MyCasesView(PortalView):
+    @extend_schema(
+        tags=["me"],
+        summary="My cases with their progress",
+        responses={200: s.CaseSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(_my_cases(account=self.account()), s.CaseSerializer)
+
+
+class MyCaseView(PortalView):
+    @extend_schema(
+        tags=["me"],
+        summary="One of my cases: steps, deadline, result",
+        responses={200: s.CaseDetailSerializer, **AUTH_ERRORS, **E404},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        case = _my_case(account=self.account(), number=number)
+        return Response(s.CaseDetailSerializer(_case_progress(case, self.account())).data)
+
+
+class MyCaseRatingView(PortalView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        tags=["me"],
+        summary="Rate a finished case (once)",
+        request=s.RatingRequestSerializer,
+        responses={201: s.RatingSerializer, **E400, **AUTH_ERRORS, **E404, **E409},
+    )
+    def post(self, request: Request, number: str) -> Response:
+        body = s.RatingRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rating = _rate(
+            account=self.account(),
+            number=number,
+            level=body.validated_data["level"],
+            comment=body.validated_data["comment"],
+        )
+        return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class MySupplementView(PortalView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=["applications"],
+        summary="Answer a return for correction (补正) with the missing materials",
+        request={"multipart/form-data": s.SupplementRequestSerializer},
+        responses={200: s.CaseDetailSerializer, **E400, **AUTH_ERRORS, **E404, **E409},
+    )
+    def post(self, request: Request, number: str) -> Response:
+        body = s.SupplementRequestSerializer(data=_multipart(request))
+        body.is_valid(raise_exception=True)
+        case = _supplement(
+            account=self.account(),
+            number=number,
+            files=body.validated_data["files"],
+            materials=body.validated_data["materials"],
+            comment=body.validated_data["comment"],
+        )
+        return Response(s.CaseDetailSerializer(_case_progress(case, self.account())).data)
+
+
+class MyMessagesView(PortalView):
+    @extend_schema(
+        tags=["me"],
+        summary="My messages (results, notices, returns for correction)",
+        responses={200: s.MessageSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(_my_messages(account=self.account()), s.MessageSerializer)
+
+
+class MyMessageReadView(PortalView):
+    @extend_schema(
+        tags=["me"],
+        summary="Mark a message read",
+        request=None,
+        responses={200: s.MessageSerializer, **AUTH_ERRORS, **E404},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        message = _message_read(account=self.account(), pk=pk)
+        return Response(s.MessageSerializer(message).data)
+
+
+class MyAppointmentsView(PortalView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        tags=["appointments"],
+        summary="My appointments",
+        responses={200: s.AppointmentSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(_my_appointments(account=self.account()), s.AppointmentSerializer)
+
+    @extend_schema(
+        tags=["appointments"],
+        summary="Book a free slot (one-click appointment)",
+        request=s.AppointmentBookSerializer,
+        responses={201: s.AppointmentSerializer, **E400, **AUTH_ERRORS, **E404, **E409},
+    )
+    def post(self, request: Request) -> Response:
+        body = s.AppointmentBookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = _book(
+            account=self.account(),
+            slot_id=body.validated_data["slot"],
+            item_code=body.validated_data["item_code"],
+        )
+        return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class MyAppointmentView(PortalView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="Cancel one of my appointments",
+        request=None,
+        responses={200: s.AppointmentSerializer, **E400, **AUTH_ERRORS, **E404},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        appointment = _cancel(account=self.account(), pk=pk)
+        return Response(s.AppointmentSerializer(appointment).data)
+
+
+class SlotsView(PortalView):
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
+    @extend_schema(
+        tags=["appointments"],
+        summary="Free appointment slots of an outlet in the next 14 days",
+        parameters=[
+            OpenApiParameter("outlet", OpenApiTypes.STR, required=True, description="Outlet code."),
+            OpenApiParameter("zone", OpenApiTypes.STR, description="Zone (enrolment, medical, pension)."),
+        ],
+        responses={200: s.SlotSerializer(many=True), **E400, **AUTH_ERRORS, **E404},
+    )
+    def get(self, request: Request) -> Response:
+        slots = _slots(
+            outlet_code=request.query_params.get("outlet", ""),
+            zone=request.query_params.get("zone", ""),
+        )
+        return self.list_response(slots, s.SlotSerializer)
+
+
+# --- online applications -----------------------------------------------------------------------------
+
+
+def _multipart(request: Request) -> dict[str, Any]:
+    """Form fields and files as one dict, with the repeated fields as lists."""
+    data: dict[str, Any] = {}
+    for key in request.data:
+        values = request.data.getlist(key) if hasattr(request.data, "getlist") else [request.data[key]]  # type: ignore[index]
+        data[key] = values if key in ("materials", "files") else values[-1]
+    files = request.FILES.getlist("files") if hasattr(request.FILES, "getlist") else []
+    if files:
+        data["files"] = files
+    return data
+
+
+class ApplicationsView(PortalView):
+    parser_classes = [MultiPartParser]
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
+    @extend_schema(
+        tags=["applications"],
+        summary="Apply online for an item whose channels include online",
+        description=(
+            "Multipart form: `item_code`, `data` (a JSON object with the fields the item's form asks "
+            "for), and one `files` part per uploaded material with its material index in `materials`. "
+            "PDF, JPEG or PNG only, checked by content."
+        ),
+        request={"multipart/form-data": s.ApplicationRequestSerializer},
+        responses={201: s.CaseDetailSerializer, **E400, **AUTH_ERRORS, **E404, **E409},
+    )
+    def post(self, request: Request) -> Response:
+        body = s.ApplicationRequestSerializer(data=_multipart(request))
+        body.is_valid(raise_exception=True)
+        case = _apply(
+            account=self.account(),
+            item_code=body.validated_data["item_code"],
+            data=body.validated_data["data"],
+            files=body.validated_data["files"],
+            materials=body.validated_data["materials"],
+        )
+        return Response(
+            s.CaseDetailSerializer(_case_progress(case, self.account())).data, status=status.HTTP_201_CREATED
+        )
+
+
+# --- employer ----------------------------------------------------------------------------------------
+
+
+class EmployerView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+
+    @extend_schema(
+        tags=["employer"],
+        summary="The agent's employer",
+        responses={200: s.EmployerSerializer, **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.EmployerSerializer(_employer_data(account=self.account())).data)
+
+
+class EmployerStaffView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+
+    @extend_schema(
+        tags=["employer"],
+        summary="The employer's current staff",
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Part of a name.")],
+        responses={200: s.StaffSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        persons = _employer_staff(account=self.account(), q=request.query_params.get("q", ""))
+        page = self.paginate_queryset(persons)
+        lines = _staff_lines(account=self.account(), persons=page or [])
+        return self.get_paginated_response(s.StaffSerializer(lines, many=True).data)
+
+
+class EmployerCasesView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+
+    @extend_schema(
+        tags=["employer"],
+        summary="The employer's cases",
+        responses={200: s.CaseSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(_employer_cases(account=self.account()), s.CaseSerializer)
+
+
+class EmployerCaseView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+
+    @extend_schema(
+        tags=["employer"],
+        summary="One of the employer's cases",
+        responses={200: s.CaseDetailSerializer, **AUTH_ERRORS, **E404},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        case = _employer_case(account=self.account(), number=number)
+        return Response(s.CaseDetailSerializer(_case_progress(case, self.account())).data)
+
+
+class EmployerStaffChangesView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        tags=["employer"],
+        summary="Report one staff increase or decrease (becomes a case)",
+        request=s.StaffChangeRequestSerializer,
+        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS, **E409},
+    )
+    def post(self, request: Request) -> Response:
+        body = s.StaffChangeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        case = _staff_change(
+            account=self.account(),
+            action=v["action"],
+            id_number=v["id_number"],
+            name=v["name"],
+            on=v["date"],
+            insurance_types=v["insurance_types"],
+            reason=v["reason"],
+        )
+        return Response(s.StaffChangeSerializer(case).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,326 @@
+"""The self-service API: tokens, the person's own data, appointments, ratings, employer agents, CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from shebao.api.tests.test_portal_api_world import PASSWORD, auth, token_for, world
+from shebao.audit.models import AuditEvent
+from shebao.core.permissions import PostCode
+from shebao.core.tests.factories import make_staff
+from shebao.counter.models import Appointment, AppointmentStatus
+from shebao.evaluation.models import Rating
+from shebao.portal.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    cache.clear()  # the sign-in throttle counts per client address across tests otherwise
+
+
+@pytest.fixture
+def w() -> dict[str, Any]:
+    return world()
+
+
+@pytest.fixture
+def api(w: dict[str, Any]) -> Client:
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = auth(token_for(client, w["person"].id_number))["Authorization"]
+    return client
+
+
+def _error(response: Any) -> dict[str, Any]:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    return dict(body["error"])
+
+
+# --- tokens ------------------------------------------------------------------------------------------
+
+
+def test_token_is_issued_hashed_and_authenticates(w: dict[str, Any], client: Client) -> None:
+    key = token_for(client, w["person"].id_number)
+    token = ApiToken.objects.get(account=w["account"])
+    assert key not in token.key_hash and len(token.key_hash) == 64
+    assert key.startswith(token.prefix) and token.label == "test phone"
+    assert dt.timedelta(days=29) < token.expires_at - timezone.now() <= dt.timedelta(days=30)
+    me = client.get("/api/v1/me/", headers=auth(key))
+    assert me.status_code == 200
+    body = me.json()
+    assert body["kind"] == "person" and body["name"] == w["person"].name
+    assert body["id_number"] != w["person"].id_number and "*" in body["id_number"]
+    assert "*" in body["phone"]
+    assert AuditEvent.objects.filter(action="portal.api_token_issued").count() == 1
+
+
+def test_revoked_token_is_refused_with_401(w: dict[str, Any], client: Client) -> None:
+    key = token_for(client, w["person"].id_number)
+    assert client.delete("/api/v1/auth/token/", headers=auth(key)).status_code == 204
+    assert ApiToken.objects.get(account=w["account"]).revoked_at is not None
+    response = client.get("/api/v1/me/", headers=auth(key))
+    assert response.status_code == 401
+    assert _error(response)["code"] == "authentication_failed"
+
+
+def test_expired_token_is_refused_with_401(w: dict[str, Any], client: Client) -> None:
+    key = token_for(client, w["person"].id_number)
+    ApiToken.objects.filter(account=w["account"]).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/api/v1/me/", headers=auth(key)).status_code == 401
+
+
+def test_no_token_is_401_in_the_error_shape(w: dict[str, Any], client: Client) -> None:
+    response = client.get("/api/v1/me/cases/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert _error(response)["code"] == "not_authenticated"
+
+
+def test_unknown_id_and_wrong_password_read_the_same(w: dict[str, Any], client: Client) -> None:
+    wrong = client.post(
+        "/api/v1/auth/token/",
+        {"id_number": w["person"].id_number, "password": "nope-nope"},
+        content_type="application/json",
+    )
+    unknown = client.post(
+        "/api/v1/auth/token/",
+        {"id_number": "110105194912310021", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert wrong.status_code == unknown.status_code == 400
+    assert _error(wrong) == _error(unknown)
+    assert _error(wrong)["code"] == "sign_in_failed"
+
+
+def test_lockout_after_five_failures(w: dict[str, Any], client: Client) -> None:
+    body = {"id_number": w["person"].id_number, "password": "wrong-password"}
+    for _i in range(5):
+        client.post("/api/v1/auth/token/", body, content_type="application/json")
+    cache.clear()  # only the per-account lockout, not the per-address throttle
+    right = {"id_number": w["person"].id_number, "password": PASSWORD}
+    response = client.post("/api/v1/auth/token/", right, content_type="application/json")
+    assert response.status_code == 429
+    assert _error(response)["code"] == "locked_out"
+    assert response["Content-Type"].startswith("application/json")
+    assert not ApiToken.objects.filter(account=w["account"]).exists()
+
+
+def test_sign_in_is_throttled_per_address(w: dict[str, Any], client: Client) -> None:
+    # Different (unknown) ID numbers each time, so no single account reaches the axes lockout.
+    responses = [
+        client.post(
+            "/api/v1/auth/token/",
+            {"id_number": f"11010519491231{i:04d}", "password": "x"},
+            content_type="application/json",
+        )
+        for i in range(11)
+    ]
+    assert [r.status_code for r in responses[:10]] == [400] * 10
+    assert responses[10].status_code == 429
+    assert _error(responses[10])["code"] == "throttled"
+
+
+def test_staff_cannot_get_a_token(w: dict[str, Any], client: Client) -> None:
+    # Even a staff user wrongly given a portal account is refused: staff use the staff desk.
+    staff = make_staff("desk", region=w["county"], posts=[PostCode.GENERAL_TELLER])
+    staff.set_password(PASSWORD)
+    staff.save()
+    account = w["account"]
+    account.user = staff
+    account.save()
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"id_number": w["person"].id_number, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert _error(response)["code"] == "sign_in_failed"
+    assert not ApiToken.objects.exists()
+
+
+def test_staff_session_is_refused_by_portal_endpoints(w: dict[str, Any], client: Client) -> None:
+    staff = make_staff("desk2", region=w["county"], posts=[PostCode.GENERAL_TELLER])
+    client.force_login(staff)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert _error(response)["code"] == "permission_denied"
+
+
+# --- the person's own data ---------------------------------------------------------------------------
+
+
+def test_my_cases_paginated_and_audited(w: dict[str, Any], api: Client) -> None:
+    before = AuditEvent.objects.filter(action="portal.query").count()
+    response = api.get("/api/v1/me/cases/?limit=1")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 2 and len(body["results"]) == 1
+    assert "offset=1" in body["next"]
+    numbers = {c["number"] for c in api.get("/api/v1/me/cases/").json()["results"]}
+    assert numbers == {w["done_case"].number, w["review_case"].number}
+    assert w["other_case"].number not in numbers
+    assert AuditEvent.objects.filter(action="portal.query").count() == before + 2
+
+
+def test_case_progress(w: dict[str, Any], api: Client) -> None:
+    response = api.get(f"/api/v1/me/cases/{w['review_case'].number}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert [s["state"] for s in body["steps"]][:2] == ["done", "current"]
+    assert body["deadline"] and body["rateable"] is False
+    done = api.get(f"/api/v1/me/cases/{w['done_case'].number}/").json()
+    assert done["status"] == "completed" and done["rateable"] is True
+
+
+def test_another_persons_case_is_404_like_a_missing_one(w: dict[str, Any], api: Client) -> None:
+    other = api.get(f"/api/v1/me/cases/{w['other_case'].number}/")
+    missing = api.get("/api/v1/me/cases/SB20990101999/")
+    assert other.status_code == missing.status_code == 404
+    assert _error(other)["code"] == _error(missing)["code"] == "not_found"
+    rating = api.post(
+        f"/api/v1/me/cases/{w['other_case'].number}/rating/", {"level": 5}, content_type="application/json"
+    )
+    assert rating.status_code == 404
+
+
+def test_enrolments_and_employers(w: dict[str, Any], api: Client) -> None:
+    enrolments = api.get("/api/v1/me/enrolments/").json()
+    assert enrolments["count"] >= 1
+    assert {e["employer"]["credit_code"] for e in enrolments["results"] if e["employer"]} == {
+        w["employer"].credit_code
+    }
+    employers = api.get("/api/v1/me/employers/").json()
+    assert [e["credit_code"] for e in employers] == [w["employer"].credit_code]
+    assert employers[0]["current"] is True
+
+
+def test_rate_a_finished_case_once(w: dict[str, Any], api: Client) -> None:
+    url = f"/api/v1/me/cases/{w['done_case'].number}/rating/"
+    response = api.post(url, {"level": 5, "comment": "很好"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Rating.objects.get(case=w["done_case"]).level.value == 5
+    again = api.post(url, {"level": 1}, content_type="application/json")
+    assert again.status_code == 409
+    not_finished = api.post(
+        f"/api/v1/me/cases/{w['review_case'].number}/rating/", {"level": 5}, content_type="application/json"
+    )
+    assert _error(not_finished)["code"] == "case_not_finished"
+
+
+def test_messages_and_mark_read(w: dict[str, Any], api: Client) -> None:
+    messages = api.get("/api/v1/me/messages/").json()
+    assert messages["count"] >= 1
+    first = messages["results"][0]
+    response = api.post(f"/api/v1/me/messages/{first['id']}/read/")
+    assert response.status_code == 200 and response.json()["read_at"]
+
+
+def test_book_and_cancel_an_appointment(w: dict[str, Any], api: Client) -> None:
+    slots = api.get(f"/api/v1/appointment-slots/?outlet={w['outlet'].code}&zone=enrolment").json()
+    assert slots["count"] == len(w["slots"])
+    slot = slots["results"][0]
+    booked = api.post("/api/v1/me/appointments/", {"slot": slot["id"]}, content_type="application/json")
+    assert booked.status_code == 201, booked.content
+    appointment = Appointment.objects.get(pk=booked.json()["id"])
+    assert appointment.person == w["person"]
+    listed = api.get("/api/v1/me/appointments/").json()
+    assert [a["code"] for a in listed["results"]] == [appointment.code]
+    cancelled = api.delete(f"/api/v1/me/appointments/{appointment.pk}/")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == AppointmentStatus.CANCELLED
+
+
+def test_another_persons_appointment_is_404(w: dict[str, Any], api: Client) -> None:
+    other = Client()
+    other_token = token_for(other, w["other_person"].id_number)
+    booked = other.post(
+        "/api/v1/me/appointments/",
+        {"slot": w["slots"][0].pk},
+        content_type="application/json",
+        headers=auth(other_token),
+    )
+    assert booked.status_code == 201
+    response = api.delete(f"/api/v1/me/appointments/{booked.json()['id']}/")
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+    assert Appointment.objects.get(pk=booked.json()["id"]).status == AppointmentStatus.BOOKED
+
+
+def test_slots_need_an_outlet(w: dict[str, Any], api: Client) -> None:
+    assert _error(api.get("/api/v1/appointment-slots/"))["code"] == "outlet_required"
+    assert api.get("/api/v1/appointment-slots/?outlet=nowhere").status_code == 404
+
+
+def test_errors_follow_accept_language(w: dict[str, Any], api: Client) -> None:
+    en = api.get("/api/v1/me/cases/SB20990101999/", HTTP_ACCEPT_LANGUAGE="en")
+    zh = api.get("/api/v1/me/cases/SB20990101999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "There is no case" in _error(en)["message"]
+    assert _error(zh)["message"] != _error(en)["message"]
+
+
+# --- employer agents ---------------------------------------------------------------------------------
+
+
+def test_agent_is_bounded_to_own_employer(w: dict[str, Any], client: Client) -> None:
+    key = token_for(client, w["agent_id_number"], credit_code=w["employer"].credit_code)
+    employer = client.get("/api/v1/employer/", headers=auth(key)).json()
+    assert employer["credit_code"] == w["employer"].credit_code
+    staff = client.get("/api/v1/employer/staff/", headers=auth(key)).json()
+    assert w["person"].pk in {s["person_id"] for s in staff["results"]}
+    assert all("*" in s["id_number"] for s in staff["results"])
+    cases = client.get("/api/v1/employer/cases/", headers=auth(key)).json()
+    numbers = {c["number"] for c in cases["results"]}
+    assert w["other_case"].number not in numbers
+    # a person's endpoints are not an agent's
+    assert client.get("/api/v1/me/cases/", headers=auth(key)).status_code == 403
+
+
+def test_other_agent_sees_nothing_of_this_employer(w: dict[str, Any], client: Client) -> None:
+    other = w["other_agent"]
+    assert other.employer == w["other_employer"]
+    # the person's cases are cases of the first employer's staff, not of the other employer
+    key_response = client.post(
+        "/api/v1/auth/token/",
+        {
+            "id_number": w["agent_id_number"],
+            "credit_code": w["other_employer"].credit_code,
+            "password": PASSWORD,
+        },
+        content_type="application/json",
+    )
+    assert key_response.status_code == 400  # the agent has no account at the other employer
+    staff = w["agent"]
+    assert staff.employer == w["employer"]
+
+
+def test_person_token_cannot_use_employer_endpoints(w: dict[str, Any], api: Client) -> None:
+    assert api.get("/api/v1/employer/staff/").status_code == 403
+
+
+# --- CSRF ----------------------------------------------------------------------------------------------
+
+
+def test_session_unsafe_request_needs_csrf_token_but_token_auth_does_not(w: dict[str, Any]) -> None:
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(w["account"].user)
+    assert session.get("/api/v1/me/").status_code == 200
+    slot = w["slots"][0].pk
+    refused = session.post("/api/v1/me/appointments/", {"slot": slot}, content_type="application/json")
+    assert refused.status_code == 403
+    assert "CSRF" in _error(refused)["message"]
+    assert not Appointment.objects.exists()
+    tokened = Client(enforce_csrf_checks=True)
+    key = token_for(tokened, w["person"].id_number)
+    booked = tokened.post(
+        "/api/v1/me/appointments/", {"slot": slot}, content_type="application/json", headers=auth(key)
+    )
+    assert booked.status_code == 201
