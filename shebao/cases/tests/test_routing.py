@@ -137,7 +137,9 @@ def test_the_acceptor_in_city_a_still_reads_the_routed_case(two_cities):
     case = accept_for_b(w)
     assert case_for_user(user=w["acceptor"], number=case.number) == case
     client = client_for(w["acceptor"])
-    assert client.get(reverse("cases:case", args=[case.number])).status_code == 200
+    page = client.get(reverse("cases:case", args=[case.number]))
+    assert page.status_code == 200
+    assert "乙一县社保中心" in page.content.decode()  # the acceptance says who handles the review steps
     receipt = client.get(reverse("cases:receipt", args=[case.number])).content.decode()
     assert case.number in receipt
     # Another teller of county A1 who did not accept it does not see it.
@@ -220,3 +222,15 @@ def test_a_rejected_case_shows_where_it_stopped(two_cities):
     case = case_reject(case=case, by=w["reviewer_b"], version=case.version, reason="材料不符")
     assert [s.state for s in case_progress(case)] == ["done", "done", "stopped", "stopped"]
     assert current_handler(case) is None
+
+
+def test_progress_of_a_case_sent_online_and_not_yet_accepted(two_cities):
+    w = two_cities
+    case = accept_for_b(w)
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.SUBMITTED, accepted_at=None, accepted_by=None, outlet=None, window=None
+    )
+    case.actions.all().delete()
+    steps = case_progress(Case.objects.get(pk=case.pk))
+    assert [s.state for s in steps] == ["current", "waiting", "waiting", "waiting"]
+    assert {s.region for s in steps} == {w["county_b"]}  # online: taken and handled in the applicant's region
