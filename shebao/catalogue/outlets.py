@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from shebao.catalogue.models import BusinessClass, Edition, RiskLevel, ServiceItem
+from shebao.catalogue.models import BusinessClass, Edition, RiskLevel, ServiceItem, Zone
 from shebao.catalogue.selectors import published_edition
 from shebao.core.models import Region, RegionLevel
 from shebao.core.permissions import Perm
@@ -105,6 +105,12 @@ class OutletOffer:
     @property
     def is_bank(self) -> bool:
         return self.outlet.kind == OutletKind.BANK
+
+    @property
+    def window_rows(self) -> list[tuple[Window, list[str]]]:
+        """Each window with the names of its zones, for the page."""
+        labels = dict(Zone.choices)
+        return [(w, [str(labels.get(z, z)) for z in (w.zones or [])]) for w in self.windows]
 
 
 @dataclass

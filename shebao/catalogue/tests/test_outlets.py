@@ -121,6 +121,7 @@ def test_the_page_for_a_county_leader_and_the_province(world):
     text = page.content.decode()
     assert "示范农商银行甲一支行" in text and "甲一镇社保服务窗口" in text and BANK in text
     assert "乙一县社保服务大厅" not in text
+    assert "参保征缴" in text  # zones by name, not code
     conformance = client.get(reverse("catalogue:manage_conformance")).content.decode()
     assert reverse("catalogue:manage_outlet_offer") in conformance
 
