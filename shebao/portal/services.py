@@ -185,7 +185,8 @@ def _code_refusal(row: PhoneCode | None, now: dt.datetime) -> ApplicationError |
 
 @transaction.atomic
 def _count_failure(*, code_id: int, reason: str) -> int:
-    row = PhoneCode.objects.select_for_update().select_related("person__region").get(pk=code_id)
+    # Lock only the code row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    row = PhoneCode.objects.select_for_update(of=("self",)).select_related("person__region").get(pk=code_id)
     row.attempts += 1
     row.save(update_fields=["attempts"])
     audit_record(
