@@ -1,0 +1,139 @@
+"""The effect of an employer's staff changes file sent online (`portal.staff_changes_bulk`).
+
+Data: `credit_code` and `rows`, each row as the registry's bulk import parses it (action, id_number,
+name, date, insurance_types, phone, household_type, address, row = the line in the uploaded file).
+On completion the rows are checked again against the registry as it is now (the registry's bulk
+rules), then applied through the registry services, each in a savepoint so that every refusal is
+named by its row; if any row is refused the handler raises `bulk_invalid` and the case's transaction
+keeps nothing. Registered from `PortalConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shebao.audit.services import audit_record
+from shebao.core.effects import register_effect
+from shebao.core.errors import ApplicationError
+from shebao.core.models import Region
+from shebao.registry import bulk, selectors, services
+from shebao.registry.models import Employer
+
+
+def _employer(data: dict[str, Any]) -> Employer:
+    employer = selectors.employer_by_credit_code(str(data.get("credit_code") or ""))
+    if employer is None:
+        raise ApplicationError(
+            "employer_not_found", _("Credit code: the case names no registered employer."), status=404
+        )
+    return employer
+
+
+def _apply_row(
+    *, employer: Employer, row: dict[str, Any], by: Any, case_ref: str, counts: dict[str, int]
+) -> None:
+    on = datetime.date.fromisoformat(str(row["date"]))
+    person = selectors.person_by_id_number(str(row["id_number"]))
+    if row["action"] == bulk.INCREASE:
+        if person is None:
+            person = services.person_register(
+                data={
+                    "id_number": row["id_number"],
+                    "name": row["name"],
+                    "household_type": row.get("household_type", ""),
+                    "phone": row.get("phone", ""),
+                    "address": row.get("address", ""),
+                },
+                region=employer.region,
+                by=by,
+                case_ref=case_ref,
+            )
+            counts["registered"] += 1
+        created = services.staff_increase(
+            employer=employer,
+            person=person,
+            start_date=on,
+            insurance_types=list(row.get("insurance_types") or []) or None,
+            by=by,
+            case_ref=case_ref,
+        )
+        counts["increased"] += 1
+        counts["created"] += len(created)
+    else:
+        if person is None:
+            raise ApplicationError(
+                "bulk_not_registered", _("the person is not registered, so cannot be decreased.")
+            )
+        ended = services.staff_decrease(
+            employer=employer, person=person, end_date=on, by=by, case_ref=case_ref
+        )
+        counts["decreased"] += 1
+        counts["ended"] += len(ended)
+
+
+@register_effect("portal.staff_changes_bulk", label_zh="单位批量增减员", label_en="Staff changes from a file")
+def staff_changes_bulk(
+    *, data: dict[str, Any], by: Any, case_ref: str, region: Region | None = None
+) -> dict[str, int]:
+    """Apply every row of the file or none; returns the counts."""
+    from shebao.portal.employer import rows_check
+
+    employer = _employer(data)
+    rows = list(data.get("rows") or [])
+    if not rows:
+        raise ApplicationError("bulk_empty", _("The file has no data rows."))
+    try:
+        rows_check(employer=employer, rows=rows)
+    except ApplicationError as exc:
+        if exc.code != "bulk_invalid":
+            raise
+        # The checker numbers rows from its own copy; name the rows of the uploaded file instead.
+        raise _renumbered(exc, rows) from None
+    counts = {"rows": len(rows), "increased": 0, "decreased": 0, "registered": 0, "created": 0, "ended": 0}
+    problems: list[str] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    _apply_row(employer=employer, row=row, by=by, case_ref=case_ref, counts=counts)
+            except (ApplicationError, ValueError, KeyError) as exc:
+                reason = str(exc.message) if isinstance(exc, ApplicationError) else str(exc)
+                problems.append(_("row %(row)s: %(reason)s") % {"row": row.get("row", "?"), "reason": reason})
+        if problems:
+            raise ApplicationError(
+                "bulk_invalid",
+                _(
+                    "%(count)s problems in the file; nothing was written. Correct them and upload the "
+                    "file again."
+                )
+                % {"count": len(problems)},
+                details=problems,
+            )
+        audit_record(
+            actor=by,
+            action="registry.staff_changes_imported",
+            subject=employer,
+            region_code=employer.region.code,
+            extra={"case": case_ref, "filename": str(data.get("filename") or ""), **counts},
+        )
+    return counts
+
+
+def _renumbered(exc: ApplicationError, rows: list[dict[str, Any]]) -> ApplicationError:
+    """The checker's "row N" (N = 2 … in its own copy) → the row numbers of the uploaded file."""
+    head = _("row %(row)s: %(reason)s") % {"row": "\x00", "reason": ""}
+    pattern = re.compile("^" + re.escape(head).replace("\x00", r"(\d+)"))
+    details: list[str] = []
+    for detail in exc.details:
+        text = str(detail)
+        match = pattern.match(text)
+        if match and 0 <= int(match.group(1)) - 2 < len(rows):
+            original = rows[int(match.group(1)) - 2].get("row", match.group(1))
+            text = head.replace("\x00", str(original)) + text[match.end() :]
+        details.append(text)
+    return ApplicationError(exc.code, exc.message, details=details, status=exc.status)
