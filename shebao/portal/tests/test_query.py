@@ -49,7 +49,7 @@ def test_home_shows_my_cases_with_status_deadline_and_result_and_is_audited(w: d
     before = _queries()
     body = client.get(reverse("portal:home")).content.decode()
     assert mine.number in body and done.number in body and "SB2026000003" not in body
-    assert mine.deadline.isoformat() in body and "办结：已登记" in body
+    assert mine.deadline is not None and mine.deadline.isoformat() in body and "办结：已登记" in body
     assert reverse("portal:case", args=[mine.number]) in body
     assert _queries() == before + 1
     event = AuditEvent.objects.filter(action="portal.query").order_by("-seq").first()
