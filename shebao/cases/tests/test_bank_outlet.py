@@ -261,3 +261,30 @@ def test_a_bank_case_for_a_person_of_another_city_completes_at_the_bank(bank):
     assert case.region == b["county"]  # nothing to route: handled where accepted
     b["far_person"].refresh_from_db()
     assert b["far_person"].phone == "13700003333"
+
+
+def test_the_kiosk_path_at_a_bank_outlet(bank):
+    from shebao.counter.services import ticket_call_next, ticket_issue
+
+    b = bank
+    ticket = ticket_issue(outlet=b["outlet"], zone="enrolment")
+    with pytest.raises(ApplicationError):  # a bank outlet has no special window
+        ticket_issue(outlet=b["outlet"], zone="enrolment", kind="special")
+    client = client_for(b["agent"])
+    sign_in(client, b["window"])
+    assert ticket_call_next(teller=b["agent"]) == ticket
+    done = client.post(
+        reverse("cases:desk"),
+        {
+            "person": b["person"].pk,
+            "ticket": ticket.pk,
+            "action": "accept",
+            "item": BANK_ITEM,
+            "received": ["0"],
+            "d-phone": "13700004444",
+            "delivery": "pickup",
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    case = Case.objects.get()
+    assert case.ticket == ticket and case.channel == Channel.BANK
