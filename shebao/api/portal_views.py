@@ -58,6 +58,8 @@ E404 = {404: _err("No such object among the account's own (another person's coun
 E409 = {409: _err("The object is not in a state that allows this.")}
 E429 = {429: _err("Too many requests, or too many failed sign-ins.")}
 AUTH_ERRORS = {**E401, **E403}
+# Internal ids in paths are positive integers (the `<int:pk>` converter takes digits only).
+PK_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)  # type: ignore[arg-type]
 
 TOKEN_AUTH = [PortalTokenAuthentication, SessionAuthentication]
 
@@ -481,6 +483,7 @@ class MyMessageReadView(PortalView):
     @extend_schema(
         tags=["me"],
         summary="Mark a message read",
+        parameters=[PK_PARAM],
         request=None,
         responses={200: s.MessageSerializer, **AUTH_ERRORS, **E404},
     )
@@ -521,6 +524,7 @@ class MyAppointmentView(PortalView):
     @extend_schema(
         tags=["appointments"],
         summary="Cancel one of my appointments",
+        parameters=[PK_PARAM],
         request=None,
         responses={200: s.AppointmentSerializer, **E400, **AUTH_ERRORS, **E404},
     )

@@ -324,3 +324,30 @@ def test_session_unsafe_request_needs_csrf_token_but_token_auth_does_not(w: dict
         "/api/v1/me/appointments/", {"slot": slot}, content_type="application/json", headers=auth(key)
     )
     assert booked.status_code == 201
+
+
+# --- schema ----------------------------------------------------------------------------------------------
+
+
+def test_schema_documents_the_self_service_api(client: Client) -> None:
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    scheme = schema["components"]["securitySchemes"]["portalToken"]
+    assert scheme == {**scheme, "type": "apiKey", "in": "header", "name": "Authorization"}
+    paths = schema["paths"]
+    for path, method, ok in (
+        ("/api/v1/auth/token/", "post", "201"),
+        ("/api/v1/auth/token/", "delete", "204"),
+        ("/api/v1/me/cases/{number}/", "get", "200"),
+        ("/api/v1/me/appointments/", "post", "201"),
+        ("/api/v1/applications/", "post", "201"),
+        ("/api/v1/employer/staff-changes/", "post", "201"),
+    ):
+        responses = paths[path][method]["responses"]
+        assert ok in responses, (path, method)
+        assert any(code.startswith("4") for code in responses), (path, method)
+    assert {"portalToken": []} in paths["/api/v1/me/cases/"]["get"]["security"]
+    assert "multipart/form-data" in paths["/api/v1/applications/"]["post"]["requestBody"]["content"]
+    error = paths["/api/v1/me/cases/{number}/"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert error["schema"]["$ref"].endswith("/Error")
+    listing = paths["/api/v1/me/cases/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {"limit", "offset"}
