@@ -63,8 +63,11 @@ EMPLOYER_EFFECTS = frozenset(
         "registry.employer_status",
         "registry.staff_increase",
         "registry.staff_decrease",
+        "portal.staff_changes_bulk",
     }
 )
+# Effects applied for on a page of their own (the employer's staff changes file): not on the generic form.
+OWN_PAGE_EFFECTS = frozenset({"portal.staff_changes_bulk"})
 REGISTERING_EFFECTS = frozenset({"registry.person_register", "registry.employer_register"})
 
 # Data keys holding ID numbers: masked on staff pages.
@@ -94,7 +97,9 @@ def online_items(*, kind: str, q: str = "") -> QuerySet[ServiceItem]:
     edition = published_edition()
     if edition is None:
         return ServiceItem.objects.none()
-    qs = edition.items.filter(channels__code=ONLINE).exclude(effect_code__in=REGISTERING_EFFECTS)
+    qs = edition.items.filter(channels__code=ONLINE).exclude(
+        effect_code__in=REGISTERING_EFFECTS | OWN_PAGE_EFFECTS
+    )
     if kind == PERSON:
         qs = qs.exclude(effect_code__in=EMPLOYER_EFFECTS)
     else:
