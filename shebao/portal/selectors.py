@@ -7,6 +7,7 @@ from the `PortalAccount`, and a case or appointment that is not the account's is
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,8 +278,23 @@ def _ancestor_at(region: Region, level: str) -> Region | None:
     return current
 
 
+# Halls first, then community windows, then bank outlets (which take only low-risk items).
+KIND_ORDER = {"county_hall": 0, "city_hall": 1, "province_hall": 2, "community": 3, "bank": 4}
+
+
+def _km(a: Outlet, b: Outlet) -> float:
+    """Great-circle distance between two outlets with coordinates (km)."""
+    lat1, lon1, lat2, lon2 = (
+        math.radians(float(v or 0)) for v in (a.latitude, a.longitude, b.latitude, b.longitude)
+    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def outlets_near(*, person: Person) -> list[Outlet]:
-    """Active outlets of the province: the person's county first, then their city, then the rest."""
+    """Active outlets of the province: the person's county first, then their city, then the rest;
+    within each, halls before community windows and bank outlets, nearer (to the county's hall) first
+    when the outlets have coordinates."""
     county = _ancestor_at(person.region, RegionLevel.COUNTY)
     city = _ancestor_at(person.region, RegionLevel.CITY)
     province = _ancestor_at(person.region, RegionLevel.PROVINCE)
@@ -287,14 +303,19 @@ def outlets_near(*, person: Person) -> list[Outlet]:
         qs = qs.filter(region__path__startswith=province.path)
     outlets = list(qs)
 
-    def rank(o: Outlet) -> tuple[int, str, str]:
+    def tier(o: Outlet) -> int:
         if county is not None and o.region.path.startswith(county.path):
-            tier = 0
-        elif city is not None and o.region.path.startswith(city.path):
-            tier = 1
-        else:
-            tier = 2
-        return (tier, o.region.path, o.code)
+            return 0
+        if city is not None and o.region.path.startswith(city.path):
+            return 1
+        return 2
+
+    located = [o for o in outlets if o.latitude is not None and o.longitude is not None]
+    home = min((o for o in located if tier(o) == 0), key=lambda o: KIND_ORDER.get(o.kind, 9), default=None)
+
+    def rank(o: Outlet) -> tuple[int, int, float, str]:
+        distance = _km(home, o) if home is not None and o in located else 0.0
+        return (tier(o), KIND_ORDER.get(o.kind, 9), distance, o.code)
 
     return sorted(outlets, key=rank)
 

@@ -96,3 +96,34 @@ def test_cancel_needs_post(w: dict[str, Any]) -> None:
         client_for(w["account"]).get(reverse("portal:appointment_cancel", args=[appointment.pk])).status_code
         == 405
     )
+
+
+def test_outside_my_county_halls_come_before_bank_outlets_and_nearer_before_farther(
+    w: dict[str, Any],
+) -> None:
+    from shebao.counter.models import Outlet, OutletKind
+    from shebao.portal.selectors import outlets_near
+
+    Outlet.objects.filter(pk=w["outlet"].pk).update(latitude="31.000000", longitude="117.000000")
+    a2 = w["regions"]["county_a2"]
+
+    def outlet(code: str, kind: str, lat: str) -> Outlet:
+        return Outlet.objects.create(
+            code=code,
+            name_zh=code,
+            kind=kind,
+            region=a2,
+            address="路1号",
+            opening_hours="9-17",
+            latitude=lat,
+            longitude="117.000000",
+        )
+
+    bank = outlet("a2-bank", OutletKind.BANK, "31.010000")
+    far = outlet("a2-far", OutletKind.COUNTY_HALL, "32.000000")
+    near = outlet("a2-near", OutletKind.COUNTY_HALL, "31.200000")
+    codes = [o.code for o in outlets_near(person=w["me"])]
+    assert codes[0] == w["outlet"].code  # my county first
+    assert (
+        codes.index(near.code) < codes.index(far.code) < codes.index(bank.code) < codes.index(w["far"].code)
+    )
