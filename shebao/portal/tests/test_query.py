@@ -70,7 +70,7 @@ def test_home_reads_in_a_bounded_number_of_queries(
         make_case(w, person=w["me"], number=f"SB20260001{n:02d}")
     client = client_for(w["account"])
     client.get(reverse("portal:home"))  # warm the session and content types
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("portal:home")).status_code == 200
 
 
