@@ -172,3 +172,24 @@ def test_anonymous_visitors_go_to_the_portal_sign_in(w: dict[str, Any]) -> None:
 
     response = Client().get(reverse("portal:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("portal:login"))
+
+
+def test_the_case_page_lists_uploaded_materials(w: dict[str, Any]) -> None:
+    from shebao.cases.models import CaseUpload
+
+    case = make_case(w, person=w["me"], number="SB2026000040")
+    upload = CaseUpload.objects.create(
+        case=case,
+        material_index=1,
+        material_name="劳动合同",
+        original_name="contract.pdf",
+        content_type="application/pdf",
+        size=2048,
+        sha256="0" * 64,
+        path="x/contract.pdf",
+        uploaded_by=w["account"].user,
+        uploaded_at=timezone.now(),
+    )
+    body = client_for(w["account"]).get(reverse("portal:case", args=[case.number])).content.decode()
+    assert "劳动合同" in body and "contract.pdf" in body
+    assert reverse("portal:case_upload", args=[case.number, upload.pk]) in body
