@@ -261,7 +261,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     ctx.update(item_q=q, items=list(items[:ITEM_LIMIT]))
 
     code = request.POST.get("item", "")
-    item = items.filter(code=code).prefetch_related("materials").first()
+    item = (
+        items.filter(code=code).prefetch_related("materials", "steps", "channels").first()
+        if code and action != "identify"
+        else None
+    )
     if item is None and action == "accept" and code and (edition := published_edition()) is not None:
         # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
         item = edition.items.filter(code=code).prefetch_related("materials").first()

@@ -128,12 +128,20 @@ class User(AbstractUser):
     def region(self) -> Region | None:
         return self.office.region if self.office_id else None  # type: ignore[union-attr]
 
+    def _posts(self) -> list[Post]:
+        """The user's posts, read once per instance (every permission check of a request uses them)."""
+        cached: list[Post] | None = getattr(self, "_posts_cache", None)
+        if cached is None:
+            cached = list(self.posts.all())
+            self._posts_cache = cached
+        return cached
+
     def perm_codes(self) -> set[str]:
         """All permission codes of the user's posts (cached on the instance)."""
         cached = getattr(self, "_perm_codes", None)
         if cached is None:
             cached = set()
-            for post in self.posts.all():
+            for post in self._posts():
                 cached.update(post.permissions)
             self._perm_codes = cached
         return cached
@@ -142,10 +150,10 @@ class User(AbstractUser):
         return self.is_active and code in self.perm_codes()
 
     def post_codes(self) -> set[str]:
-        return {p.code for p in self.posts.all()}
+        return {p.code for p in self._posts()}
 
     def is_province_wide(self) -> bool:
-        return any(p.province_wide for p in self.posts.all())
+        return any(p.province_wide for p in self._posts())
 
 
 class CalendarYear(models.Model):

@@ -38,7 +38,7 @@ from shebao.cases.services.flow import (
     record_refusal,
 )
 from shebao.cases.services.routing import accepting_region, case_region, routing_note
-from shebao.catalogue.models import BusinessClass, RiskLevel, ServiceItem
+from shebao.catalogue.models import BusinessClass, EditionStatus, RiskLevel, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Region
@@ -72,6 +72,9 @@ def materials_check(*, item: ServiceItem, received: list[int]) -> list[str]:
 
 def _published_item(item: ServiceItem) -> ServiceItem:
     """The item's row in the published edition (a case is always accepted under the standard in force)."""
+    cache = getattr(item, "_prefetched_objects_cache", {})
+    if {"materials", "steps", "channels"} <= set(cache) and item.edition.status == EditionStatus.PUBLISHED:
+        return item  # the caller already read it from the published edition, with what intake needs
     edition = published_edition()
     found = (
         ServiceItem.objects.filter(edition=edition, code=item.code)

@@ -26,7 +26,7 @@ def o():
 
 def test_general_item_completes_at_once_and_the_effect_runs(o):
     case = f.accept_general(o)
-    assert re.fullmatch(r"SB\d{8}00001", case.number)
+    assert re.fullmatch(r"SB\d{8}\d{5}", case.number)  # prefix of the day + a 5-digit sequence
     assert case.status == CaseStatus.COMPLETED and case.completed_at is not None
     assert case.item.edition.status == "published" and case.item_code == f.GENERAL
     assert case.region == o["county"] and case.window == o["windows"]["4"]
