@@ -329,8 +329,8 @@ def in_process(persons: list[str], received: list[int]) -> dict[str, Any]:
             fn()
             wall = time.perf_counter() - t0
         sql = [q["sql"] for q in ctx.captured_queries]
-        # Every audit_record locks the one audit chain head row until COMMIT: from the first such
-        # lock on, the transaction holds a lock that every other writing request waits for.
+        # The audit chain's head row is locked only by the seal that runs after the request's
+        # transaction commits: from that lock to the end is the one part writers take in turn.
         head = [i for i, s in enumerate(sql) if "audit_audithead" in s and "FOR UPDATE" in s]
         queries[name] = {
             "queries": len(sql),
@@ -539,7 +539,7 @@ def report(r: dict[str, Any]) -> str:
     lines += [
         "",
         "| request | queries | writes | FOR UPDATE | SQL ms | request ms | audit events "
-        "| queries (SQL ms) under the audit-head lock |",
+        "| queries (SQL ms) of the after-commit audit seal, the only serialised part |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, q in r["in_process"]["queries"].items():
