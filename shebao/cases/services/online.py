@@ -307,19 +307,28 @@ def online_submit(
     now = timezone.now()
     with upload_batch(), transaction.atomic():
         _lock_applicant(person, employer)
-        waiting = Case.objects.filter(
-            item_code=item.code,
-            channel=Channel.ONLINE,
-            accepted_by__isnull=True,
-            status__in=[CaseStatus.SUBMITTED, CaseStatus.RETURNED],
-            **({"person": person} if person is not None else {"employer": employer}),
-        ).first()
+        # The same application again while the first waits (a double click, a reload): refused. Different
+        # data (an employer's second staff increase) is a different application.
+        waiting = next(
+            (
+                c
+                for c in Case.objects.filter(
+                    item_code=item.code,
+                    channel=Channel.ONLINE,
+                    accepted_by__isnull=True,
+                    status__in=[CaseStatus.SUBMITTED, CaseStatus.RETURNED],
+                    **({"person": person} if person is not None else {"employer": employer}),
+                ).only("number", "data")
+                if c.data == case_data
+            ),
+            None,
+        )
         if waiting is not None:
             raise ApplicationError(
                 "already_submitted",
                 _(
-                    "Application %(number)s for this item is already waiting for acceptance; follow it "
-                    "on its case page instead of applying again."
+                    "The same application was already sent as %(number)s and waits for acceptance; "
+                    "follow it on its case page instead of applying again."
                 )
                 % {"number": waiting.number},
                 status=409,

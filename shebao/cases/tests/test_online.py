@@ -217,7 +217,9 @@ def test_missing_material_allowed_and_twice_refused(upload_root: Path) -> None:
     assert "变更证明" in messages_to(o["person"])[-1].body
     with pytest.raises(ApplicationError) as err:
         submit(o, ONLINE_GENERAL, uploads={0: [png()]})
-    assert err.value.code == "already_submitted"
+    assert err.value.code == "already_submitted" and case.number in str(err.value)
+    other = submit(o, ONLINE_GENERAL, data={"phone": "13900001111"})  # different data: another application
+    assert other.number != case.number
 
 
 @pytest.mark.django_db
