@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shebao.cases.models import Case, CaseStatus, Channel, Delivery
-from shebao.catalogue.tests.factories import item_data, make_published_edition
+from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.models import User
 from shebao.core.tests.factories import make_region_tree
 from shebao.counter.models import AppointmentSlot
@@ -43,7 +43,7 @@ def world() -> dict[str, Any]:
     """Two persons in different counties, each with an account; a published item; a hall with slots."""
     regions = make_region_tree()
     county = regions["county_a1"]
-    edition = make_published_edition(items=[item_data(code="SB-G-001")])
+    edition = make_published_edition(items=[item_data(code="SB-G-001"), special_item_data(code="SB-S-001")])
     item = edition.items.get(code="SB-G-001")
     me = rf.person(at=county, name="王芳", id_number=rf.make_id_number(gender="F"), phone="13812345678")
     other = rf.person(
@@ -59,6 +59,7 @@ def world() -> dict[str, Any]:
         "regions": regions,
         "county": county,
         "item": item,
+        "special": edition.items.get(code="SB-S-001"),
         "me": me,
         "other": other,
         "account": make_account(me),
@@ -72,12 +73,15 @@ def world() -> dict[str, Any]:
 def make_case(
     w: dict[str, Any], *, person: Any, number: str, status: str = CaseStatus.IN_REVIEW, **extra: Any
 ) -> Case:
+    """A case of `person`: open ones at the special item's review step, finished ones of the general item."""
     now = timezone.now()
     finished = status in (CaseStatus.COMPLETED, CaseStatus.REJECTED)
+    item = extra.pop("item", w["item"] if finished else w["special"])
     return Case.objects.create(
         number=number,
-        item=w["item"],
-        item_code=w["item"].code,
+        item=item,
+        item_code=item.code,
+        step_index=extra.pop("step_index", 0 if finished else 1),
         person=person,
         channel=Channel.COUNTER,
         outlet=w["outlet"],

@@ -48,7 +48,7 @@ def test_register_sign_in_query_and_book_on_a_phone(browser_page: Any, settings:
     settings.SHEBAO_DEMO_SHOW_CODES = True
     w = world()
     person = rf.person(
-        at=w["county"], name="陈静", id_number=rf.make_id_number(gender="F"), phone="13700001111"
+        at=w["county"], name="陈静", id_number=rf.make_id_number(gender="F", seq=421), phone="13700001111"
     )
     employer = rf.employer(at=w["county"], name="青河机械有限公司")
     for code in ("employee_pension", "employee_medical"):
