@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,8 +304,11 @@ def agent_login_username(*, credit_code: str, id_number: str) -> str:
         return ""
     employer = Employer.objects.filter(credit_code=code).only("pk").first()
     if employer is None:
-        # Still a stable name, so the sign-in throttle counts the tries.
-        return "ea_" + hashlib.sha256(f"{code}:{number}".encode()).hexdigest()[:28]
+        # A stable opaque stand-in, so unknown employers fail (and lock) exactly like known ones.
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"employer-agent-unknown:{code}:{number}".encode(), hashlib.sha256
+        ).hexdigest()
+        return f"ea_{digest[:28]}"
     return agent_username(employer=employer, id_number=number)
 
 
@@ -463,6 +467,13 @@ def rows_check(*, employer: Employer, rows: list[dict[str, Any]]) -> int:
     return bulk.staff_changes_check(employer=employer, file=_rows_csv(rows), filename="rows.csv")
 
 
+def _without_row(text: str) -> str:
+    """Drop the "row N: " prefix of a registry message: a single change has no rows."""
+    head = _("row %(row)s: %(reason)s") % {"row": "\x00", "reason": ""}
+    match = re.match(re.escape(head).replace("\x00", r"\d+"), text)
+    return text[match.end() :] if match else text
+
+
 def staff_change_submit(
     *,
     account: PortalAccount,
@@ -505,7 +516,16 @@ def staff_change_submit(
         "date": on.isoformat(),
         "insurance_types": types,
     }
-    rows_check(employer=employer, rows=[row])  # the registry's rules: name, already staff, elsewhere, dates
+    try:  # the registry's rules: name, already staff, still enrolled elsewhere, dates
+        rows_check(employer=employer, rows=[row])
+    except ApplicationError as exc:
+        if exc.code != "bulk_invalid":
+            raise
+        raise ApplicationError(
+            "staff_change_invalid",
+            _("The staff change cannot be sent; correct it and try again."),
+            details=[_without_row(str(d)) for d in exc.details],
+        ) from None
     data: dict[str, Any] = {"id_number": number}
     if action == INCREASE:
         data["start_date"] = on.isoformat()

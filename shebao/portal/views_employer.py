@@ -219,6 +219,10 @@ def employer_login(request: HttpRequest) -> HttpResponse:
         username = services.agent_login_username(
             credit_code=form.cleaned_data["credit_code"], id_number=form.cleaned_data["id_number"]
         )
+        # django-axes stores the POST data of failed attempts: keep only the masked ID number there.
+        post = request.POST.copy()
+        post["id_number"] = mask_id_number(post.get("id_number", ""))
+        request.POST = post  # type: ignore[assignment]
         user = authenticate(
             request, username=username or "ea_invalid", password=form.cleaned_data["password"]
         )
@@ -440,9 +444,15 @@ def employer_case(request: HttpRequest, number: str) -> HttpResponse:
     case = services.employer_case(employer=employer, number=number)
     if case is None:
         raise Http404
-    rows = case.data.get("rows") if isinstance(case.data, dict) else None
+    data = case.data if isinstance(case.data, dict) else {}
+    rows = data.get("rows")
+    # A staff change names its employee in the data (the case's applicant is the employer).
+    staff_id = str(data.get("id_number") or "")
+    staff_person = Person.objects.filter(id_number=staff_id).only("name").first() if staff_id else None
     context = {
         "case": case,
+        "staff_masked": mask_id_number(staff_id) if staff_id else "",
+        "staff_name": staff_person.name if staff_person is not None else "",
         "person_masked": mask_id_number(case.person.id_number) if case.person else "",
         "actions": list(case.actions.all()),
         "file_rows": [
