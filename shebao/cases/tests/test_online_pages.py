@@ -100,3 +100,12 @@ def test_staff_download_headers_and_region(upload_root: Path) -> None:  # noqa: 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
     assert client_for(o["far_reviewer"]).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_case_page_of_a_submitted_case_links_to_pre_review(upload_root: Path) -> None:  # noqa: F811
+    o = online_office()
+    case = submit(o, ONLINE_GENERAL)
+    response = client_for(o["reviewer"]).get(reverse("cases:case", args=[case.number]))
+    assert response.status_code == 200
+    assert reverse("cases:online_case", args=[case.number]) in response.content.decode()
