@@ -467,6 +467,17 @@ def rows_check(*, employer: Employer, rows: list[dict[str, Any]]) -> int:
     return bulk.staff_changes_check(employer=employer, file=_rows_csv(rows), filename="rows.csv")
 
 
+def _waiting(*, employer: Employer, item: ServiceItem, id_number: str) -> bool:
+    """Whether a change of this item for this person already waits for acceptance."""
+    waiting = Case.objects.filter(
+        employer=employer,
+        item_code=item.code,
+        accepted_by__isnull=True,
+        status__in=[CaseStatus.SUBMITTED, CaseStatus.RETURNED],
+    ).only("data")
+    return any((c.data or {}).get("id_number") == id_number for c in waiting)
+
+
 def _without_row(text: str) -> str:
     """Drop the "row N: " prefix of a registry message: a single change has no rows."""
     head = _("row %(row)s: %(reason)s") % {"row": "\x00", "reason": ""}
@@ -526,6 +537,15 @@ def staff_change_submit(
             _("The staff change cannot be sent; correct it and try again."),
             details=[_without_row(str(d)) for d in exc.details],
         ) from None
+    if _waiting(employer=employer, item=item, id_number=number):
+        raise ApplicationError(
+            "already_submitted",
+            _(
+                "A %(item)s for this person already waits for acceptance; follow it under the employer's cases."
+            )
+            % {"item": item.name_zh},
+            status=409,
+        )
     data: dict[str, Any] = {"id_number": number}
     if action == INCREASE:
         data["start_date"] = on.isoformat()

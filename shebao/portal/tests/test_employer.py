@@ -404,6 +404,8 @@ def test_decrease_from_staff_list_and_other_employers_person_refused(w: dict[str
     assert response.status_code == 302
     case = Case.objects.get(employer=w["ours"], item_code=DECREASE_ITEM)
     assert case.data["end_date"] == "2026-03-31" and case.data["reason"] == "合同到期"
+    again = client.post(url, {"person": leaver.pk, "name": leaver.name, "on": "2026-03-30", "reason": "再次"})
+    assert again.status_code == 400 and Case.objects.filter(item_code=DECREASE_ITEM).count() == 1
     accept(case, w["online_teller"])
     assert not Enrolment.objects.filter(person=leaver, employer=w["ours"], end_date__isnull=True).exists()
 
@@ -424,18 +426,10 @@ def test_cases_bounded_by_employer(w: dict[str, Any]) -> None:
 # --- bulk file -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def bulk_online(monkeypatch: Any) -> None:
-    """Let agents apply for the bulk item online.
+def test_bulk_item_offered_to_agents_online() -> None:
+    from shebao.cases.services.online import EMPLOYER, EMPLOYER_EFFECTS
 
-    `cases.services.online.item_audience` offers an item to employers' agents by its effect code
-    (`EMPLOYER_EFFECTS`); `portal.staff_changes_bulk` must be added there (reported to its owner).
-    Until then the tests add it, so they exercise this part's own code.
-    """
-    from shebao.cases.services import online
-
-    if svc.BULK_EFFECT not in online.EMPLOYER_EFFECTS:
-        monkeypatch.setattr(online, "EMPLOYER_EFFECTS", online.EMPLOYER_EFFECTS | {svc.BULK_EFFECT})
+    assert svc.BULK_EFFECT in EMPLOYER_EFFECTS and EMPLOYER == AccountKind.EMPLOYER_AGENT
 
 
 def csv_file(rows: list[str], name: str = "staff.csv") -> SimpleUploadedFile:
@@ -446,7 +440,7 @@ def csv_file(rows: list[str], name: str = "staff.csv") -> SimpleUploadedFile:
 
 
 @pytest.mark.django_db
-def test_bulk_file_is_one_case_applied_all_or_nothing(w: dict[str, Any], bulk_online: None) -> None:
+def test_bulk_file_is_one_case_applied_all_or_nothing(w: dict[str, Any]) -> None:
     account, _ = open_agent(w["ours"])
     new_id = idn(60)
     leaver = w["staff"][2]
@@ -468,9 +462,7 @@ def test_bulk_file_is_one_case_applied_all_or_nothing(w: dict[str, Any], bulk_on
 
 
 @pytest.mark.django_db
-def test_bulk_file_with_bad_rows_lists_every_row_and_sends_nothing(
-    w: dict[str, Any], bulk_online: None
-) -> None:
+def test_bulk_file_with_bad_rows_lists_every_row_and_sends_nothing(w: dict[str, Any]) -> None:
     account, _ = open_agent(w["ours"])
     upload = csv_file(
         [
@@ -488,7 +480,7 @@ def test_bulk_file_with_bad_rows_lists_every_row_and_sends_nothing(
 
 
 @pytest.mark.django_db
-def test_bulk_effect_refuses_whole_file_when_registry_changed(w: dict[str, Any], bulk_online: None) -> None:
+def test_bulk_effect_refuses_whole_file_when_registry_changed(w: dict[str, Any]) -> None:
     account, _ = open_agent(w["ours"])
     new_id = idn(62)
     leaver = w["staff"][2]
@@ -516,7 +508,7 @@ def test_bulk_effect_refuses_whole_file_when_registry_changed(w: dict[str, Any],
 
 
 @pytest.mark.django_db
-def test_bulk_upload_limited_in_size_and_type(w: dict[str, Any], bulk_online: None, settings: Any) -> None:
+def test_bulk_upload_limited_in_size_and_type(w: dict[str, Any], settings: Any) -> None:
     account, _ = open_agent(w["ours"])
     settings.SHEBAO_UPLOAD_MAX_BYTES = 200
     big = csv_file([f"增员,{idn(70 + n)},某人,2026-02-01,,,城镇," for n in range(10)])
