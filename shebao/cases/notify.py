@@ -103,7 +103,7 @@ def _item_name(case: Case) -> str:
     return case.item.name_zh or case.item.name_en
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def result_deliver(*, case: Case) -> Notification:
     """Send the result of a completed case back through its delivery channel (in Chinese)."""
     with translation.override(APPLICANT_LANGUAGE):

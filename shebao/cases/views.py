@@ -258,7 +258,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     ctx.update(applicant=applicant, step="item")
     q = request.POST.get("item_q", "").strip()
     items = desk_items(user=user, window=window, q=q, registering=applicant.registering_effect)
-    ctx.update(item_q=q, items=list(items[:ITEM_LIMIT]))
+    ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")
     item = (

@@ -90,9 +90,10 @@ def _next_workday(day: dt.date, rules: _YearRules) -> dt.date:
 def clock_start(*, case: Case, on: dt.date) -> ClockPeriod:
     """Start (or restart) the clock: a period from the first working day after `on`.
 
-    A clock already running is left as it is. Refreshes `case.deadline`.
+    A clock already running is left as it is. Refreshes `case.deadline`. Part of the caller's
+    transaction when there is one (no savepoint: if this fails, the whole move fails).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         running = ClockPeriod.objects.filter(case=case, end__isnull=True).first()
         if running is None:
             running = ClockPeriod.objects.create(case=case, start=_next_workday(on, _YearRules()))
@@ -102,7 +103,7 @@ def clock_start(*, case: Case, on: dt.date) -> ClockPeriod:
 
 def clock_stop(*, case: Case, on: dt.date) -> ClockPeriod | None:
     """Stop the clock: `on` is the last day counted. None when it was not running. Refreshes the deadline."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         running = ClockPeriod.objects.filter(case=case, end__isnull=True).first()
         if running is not None:
             # Stopped before the first counted day: the period counts nothing.
