@@ -167,6 +167,10 @@ CELERY_TIMEZONE = TIME_ZONE
 SHEBAO_UPLOAD_ROOT = Path(os.environ.get("SHEBAO_UPLOAD_ROOT", VAR_DIR / "uploads"))
 SHEBAO_UPLOAD_MAX_BYTES = int(os.environ.get("SHEBAO_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 # Real-name verification of portal accounts (实名认证): dotted path of the adapter class.
+# Show one-time codes on the page in a "demo phone" box (the demo has no SMS gateway). Never in production.
+SHEBAO_DEMO_SHOW_CODES = os.environ.get("SHEBAO_DEMO_SHOW_CODES", "1" if DEBUG else "0") == "1"
+# Sign-in forms whose values axes must not store in its access log.
+AXES_SENSITIVE_PARAMETERS = ["password", "id_number"]
 SHEBAO_REALNAME_ADAPTER = os.environ.get("SHEBAO_REALNAME_ADAPTER", "shebao.portal.realname.DemoAdapter")
 
 SHEBAO_BRAND = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 # A holiday file is a few hundred bytes; refuse anything that cannot be one.
@@ -41,3 +42,15 @@ class WorkdayForm(forms.Form):
         label=_("Start date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=3650, initial=10)
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The staff sign-in: self-service (portal) accounts are sent to their own sign-in page."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if hasattr(user, "portal_account"):
+            raise forms.ValidationError(
+                _("This is a self-service account: sign in on the online services page."),
+                code="portal_account",
+            )

@@ -159,6 +159,8 @@ class DeskLink:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in staff member's desk: who they are, and links to what their posts allow."""
+    if hasattr(request.user, "portal_account"):  # a citizen or employer's agent: their own home
+        return redirect("portal:home")
     user = staff(request)
     links = []
     province = at_province_level(user)
