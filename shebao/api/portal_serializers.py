@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shebao.cases.models import CaseStatus, Channel
@@ -235,11 +236,21 @@ class AppointmentBookSerializer(serializers.Serializer):
 # --- online applications -----------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "description": 'A JSON object, as text (e.g. `{"phone": "13900000000"}`).'}
+)
+class JSONTextField(serializers.JSONField):
+    """A JSON value sent as a text part of a multipart form."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(binary=True, **kwargs)
+
+
 class ApplicationRequestSerializer(serializers.Serializer):
     """Multipart form: `item_code`, `data` (a JSON object) and one file field per material."""
 
     item_code = serializers.CharField(max_length=32)
-    data = serializers.JSONField(  # type: ignore[assignment]
+    data = JSONTextField(  # type: ignore[assignment]
         required=False, default=dict, help_text="The fields the item's form asks for."
     )
     files = serializers.ListField(

@@ -351,3 +351,115 @@ def test_schema_documents_the_self_service_api(client: Client) -> None:
     assert error["schema"]["$ref"].endswith("/Error")
     listing = paths["/api/v1/me/cases/"]["get"]
     assert {p["name"] for p in listing["parameters"]} >= {"limit", "offset"}
+
+
+# --- online application and supplement --------------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def upload_root(settings: Any, tmp_path: Any) -> Any:
+    settings.SHEBAO_UPLOAD_ROOT = tmp_path / "uploads"
+    return settings.SHEBAO_UPLOAD_ROOT
+
+
+def test_apply_with_a_material_missing_then_supplement(
+    w: dict[str, Any], api: Client, upload_root: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shebao.api.tests.test_portal_api_world import ONLINE_GENERAL
+    from shebao.cases.models import CaseStatus
+    from shebao.cases.services.online import online_return
+
+    response = api.post(
+        "/api/v1/applications/",
+        {
+            "item_code": ONLINE_GENERAL,
+            "data": '{"phone": "13922223333"}',
+            "files": [SimpleUploadedFile("id.png", _png(), content_type="image/png")],
+            "materials": ["0"],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == CaseStatus.SUBMITTED and body["channel"] == "online"
+    assert [u["material_index"] for u in body["uploads"]] == [0]
+    case = w["person"].cases.get(number=body["number"])
+    assert case.data["phone"] == "13922223333"
+    teller = make_staff("online-teller", region=w["county"], posts=[PostCode.GENERAL_TELLER])
+    online_return(case=case, by=teller, version=case.version, missing=["变更证明"], comment="请上传")
+    progress = api.get(f"/api/v1/me/cases/{case.number}/").json()
+    assert progress["returned"] is True
+    # a script pretending to be a PDF is refused by content
+    fake = api.post(
+        f"/api/v1/me/cases/{case.number}/supplement/",
+        {
+            "files": [SimpleUploadedFile("x.pdf", b"#!/bin/sh\necho hi\n", content_type="application/pdf")],
+            "materials": ["1"],
+        },
+    )
+    assert fake.status_code == 400
+    supplied = api.post(
+        f"/api/v1/me/cases/{case.number}/supplement/",
+        {"files": [SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf")], "materials": ["1"]},
+    )
+    assert supplied.status_code == 200, supplied.content
+    assert supplied.json()["returned"] is False
+    assert {u["material_index"] for u in supplied.json()["uploads"]} == {0, 1}
+    # the other person cannot supplement it
+    other = Client()
+    key = token_for(other, w["other_person"].id_number)
+    refused = other.post(
+        f"/api/v1/me/cases/{case.number}/supplement/",
+        {"files": [SimpleUploadedFile("p.pdf", PDF, content_type="application/pdf")], "materials": ["1"]},
+        headers=auth(key),
+    )
+    assert refused.status_code == 404
+
+
+def test_application_data_must_be_a_json_object(w: dict[str, Any], api: Client, upload_root: Any) -> None:
+    from shebao.api.tests.test_portal_api_world import ONLINE_GENERAL
+
+    response = api.post("/api/v1/applications/", {"item_code": ONLINE_GENERAL, "data": "[1, 2]"})
+    assert response.status_code == 400
+    assert _error(response)["code"] == "invalid"
+
+
+def test_agent_reports_a_staff_change(w: dict[str, Any], client: Client) -> None:
+    key = token_for(client, w["agent_id_number"], credit_code=w["employer"].credit_code)
+    other = w["other_person"]
+    response = client.post(
+        "/api/v1/employer/staff-changes/",
+        {"action": "increase", "id_number": other.id_number, "name": other.name, "date": "2026-11-01"},
+        content_type="application/json",
+        headers=auth(key),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "submitted"
+    numbers = {
+        c["number"] for c in client.get("/api/v1/employer/cases/", headers=auth(key)).json()["results"]
+    }
+    assert response.json()["number"] in numbers
+    detail = client.get(f"/api/v1/employer/cases/{response.json()['number']}/", headers=auth(key))
+    assert detail.status_code == 200
+    other_agent = Client()
+    other_key = token_for(
+        other_agent, w["other_agent_id_number"], credit_code=w["other_employer"].credit_code
+    )
+    number = response.json()["number"]
+    assert other_agent.get(f"/api/v1/employer/cases/{number}/", headers=auth(other_key)).status_code == 404
+    other_numbers = other_agent.get("/api/v1/employer/cases/", headers=auth(other_key)).json()["results"]
+    assert number not in {c["number"] for c in other_numbers}

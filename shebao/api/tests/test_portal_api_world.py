@@ -112,7 +112,8 @@ def world() -> dict[str, Any]:
     o["agent"] = open_agent_account(o["employer"], id_number=o["agent_id_number"], name="赵六")
     other_employer = cf.rf.employer(at=o["county"], name="另一家有限公司")
     o["other_employer"] = other_employer
-    o["other_agent"] = open_agent_account(other_employer, id_number=cf.rf.make_id_number(seq=12), name="钱七")
+    o["other_agent_id_number"] = cf.rf.make_id_number(seq=12)
+    o["other_agent"] = open_agent_account(other_employer, id_number=o["other_agent_id_number"], name="钱七")
     o["done_case"] = cf.accept_general(o)  # completes at once: rateable
     o["review_case"] = cf.accept_special(o)  # waits for the reviewer
     o["other_case"] = cf.accept_special(o, person=other)
