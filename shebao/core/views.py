@@ -91,6 +91,13 @@ DESK_LINKS: list[tuple[str, Any, Any, tuple[str, ...], bool]] = [
         False,
     ),
     (
+        "cases:online_queue",
+        gettext_lazy("Online applications"),
+        gettext_lazy("Applications sent online: check the uploaded materials, accept or return them."),
+        (Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL),
+        False,
+    ),
+    (
         "cases:review",
         gettext_lazy("Review queue"),
         gettext_lazy("Cases waiting at a step of your posts: approve, return for correction or reject."),

@@ -109,3 +109,14 @@ def test_the_case_page_of_a_submitted_case_links_to_pre_review(upload_root: Path
     response = client_for(o["reviewer"]).get(reverse("cases:case", args=[case.number]))
     assert response.status_code == 200
     assert reverse("cases:online_case", args=[case.number]) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_staff_desk_links_to_the_queue(upload_root: Path) -> None:  # noqa: F811
+    o = online_office()
+    page = client_for(o["online_teller"]).get(reverse("core:home")).content.decode()
+    assert reverse("cases:online_queue") in page
+    assert (
+        reverse("cases:online_queue")
+        not in client_for(o["reviewer"]).get(reverse("core:home")).content.decode()
+    )
