@@ -463,3 +463,29 @@ def test_agent_reports_a_staff_change(w: dict[str, Any], client: Client) -> None
     assert other_agent.get(f"/api/v1/employer/cases/{number}/", headers=auth(other_key)).status_code == 404
     other_numbers = other_agent.get("/api/v1/employer/cases/", headers=auth(other_key)).json()["results"]
     assert number not in {c["number"] for c in other_numbers}
+
+
+# --- query counts ------------------------------------------------------------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_lists_do_not_grow_queries_with_rows(w: dict[str, Any], api: Client) -> None:
+    from shebao.cases.tests import factories as cf
+
+    urls = ["/api/v1/me/cases/", "/api/v1/me/messages/", "/api/v1/me/enrolments/", "/api/v1/me/appointments/"]
+    api.get("/api/v1/me/")  # the token's first use records `last_used_at` (one more query, once)
+    before = {url: _queries(api, url) for url in urls}
+    for _i in range(3):
+        cf.accept_special(w)
+    for slot in w["slots"][:3]:
+        api.post("/api/v1/me/appointments/", {"slot": slot.pk}, content_type="application/json")
+    after = {url: _queries(api, url) for url in urls}
+    assert after == before
