@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from shebao.cases.models import CaseStatus
+from shebao.cases.services.online import last_return
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
 from shebao.portal import employer as services
@@ -449,8 +450,11 @@ def employer_case(request: HttpRequest, number: str) -> HttpResponse:
     # A staff change names its employee in the data (the case's applicant is the employer).
     staff_id = str(data.get("id_number") or "")
     staff_person = Person.objects.filter(id_number=staff_id).only("name").first() if staff_id else None
+    returned = case.status == CaseStatus.RETURNED
     context = {
         "case": case,
+        "returned": returned,
+        "asked_for": last_return(case) if returned else "",
         "staff_masked": mask_id_number(staff_id) if staff_id else "",
         "staff_name": staff_person.name if staff_person is not None else "",
         "person_masked": mask_id_number(case.person.id_number) if case.person else "",

@@ -540,3 +540,66 @@ def test_demo_agent_idempotent_and_signs_in() -> None:
         {"credit_code": first.credit_code, "id_number": first.id_number, "password": "Shebao@2026"},
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_returned_case_shows_what_is_missing_and_the_supplement_link(w: dict[str, Any]) -> None:
+    from shebao.cases.services.online import online_return
+
+    account, _ = open_agent(w["ours"])
+    leaver = w["staff"][0]
+    case = svc.staff_change_submit(
+        account=account, action=svc.DECREASE, id_number=leaver.id_number, name=leaver.name, on=START
+    )
+    online_return(
+        case=case, by=w["online_teller"], version=case.version, missing=["减员申报表"], comment="请上传"
+    )
+    page = signed_in(account).get(reverse("portal:employer_case", args=[case.number])).content.decode()
+    assert "减员申报表" in page and reverse("portal:case_supplement", args=[case.number]) in page
+
+
+@pytest.mark.django_db
+def test_bulk_xlsx_in_the_registry_format(w: dict[str, Any]) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    account, _ = open_agent(w["ours"])
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["增减员", "公民身份号码", "姓名", "日期", "险种", "户籍类型", "联系电话", "地址"])
+    sheet.append(
+        [
+            "增员",
+            idn(63),
+            "冯新",
+            "2026-02-01",
+            "employee_pension;employee_medical",
+            "农村",
+            "13900000001",
+            "某村",
+        ]
+    )
+    sheet.append(
+        ["=1+1", idn(64), "formula", "2026-02-01", "", "城镇", "", ""]
+    )  # a formula is read as its stored value (none), never run
+    buf = io.BytesIO()
+    book.save(buf)
+    upload = SimpleUploadedFile("staff.xlsx", buf.getvalue())
+    with pytest.raises(ApplicationError) as exc:
+        svc.staff_file_submit(account=account, file=upload, filename="staff.xlsx")
+    assert (
+        exc.value.code == "bulk_invalid"
+        and len(exc.value.details) == 1
+        and ("第 3 行" in str(exc.value.details[0]) or "row 3" in str(exc.value.details[0]))
+    )
+    book.active.delete_rows(3)  # type: ignore[union-attr]
+    buf = io.BytesIO()
+    book.save(buf)
+    case = svc.staff_file_submit(
+        account=account, file=SimpleUploadedFile("staff.xlsx", buf.getvalue()), filename="staff.xlsx"
+    )
+    assert case.data["rows"][0]["insurance_types"] == ["employee_pension", "employee_medical"]
+    accept(case, w["online_teller"])
+    assert Enrolment.objects.filter(person__id_number=idn(63), employer=w["ours"]).count() == 2
