@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,8 +44,14 @@ FILE_MODE = 0o640
 DIR_MODE = 0o750
 NAME_MAX = 200
 
-# Files being written in the current `upload_batch`, deleted if the batch fails.
-_batches: list[list[Path]] = []
+# Per thread: the files written in each open `upload_batch`, deleted if the batch fails.
+_local = threading.local()
+
+
+def _batches() -> list[list[Path]]:
+    if not hasattr(_local, "batches"):
+        _local.batches = []
+    return _local.batches  # type: ignore[no-any-return]
 
 
 def max_bytes() -> int:
@@ -174,7 +181,7 @@ def upload_batch() -> Iterator[list[Path]]:
     Use as `with upload_batch(), transaction.atomic(): ...` so a failed commit is caught too.
     """
     written: list[Path] = []
-    _batches.append(written)
+    _batches().append(written)
     try:
         yield written
     except BaseException:
@@ -182,12 +189,12 @@ def upload_batch() -> Iterator[list[Path]]:
             path.unlink(missing_ok=True)
         raise
     finally:
-        _batches.remove(written)
+        _batches().remove(written)
 
 
 def _write(checked: CheckedFile) -> str:
     """Write the bytes to a fresh random name; returns the path relative to the upload root."""
-    if not _batches:
+    if not _batches():
         raise RuntimeError("upload_store must run inside upload_batch()")
     root = upload_root()
     now = timezone.localtime()
@@ -196,7 +203,7 @@ def _write(checked: CheckedFile) -> str:
     relative = f"{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{checked.extension}"
     target = root / relative
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
-    _batches[-1].append(target)
+    _batches()[-1].append(target)
     with os.fdopen(fd, "wb") as out:
         os.fchmod(out.fileno(), FILE_MODE)  # whatever the umask: readable by the group, never executable
         checked.file.seek(0)
