@@ -71,6 +71,12 @@ def employer_items() -> list[dict[str, Any]]:
 @pytest.fixture
 def w(settings: Any) -> dict[str, Any]:
     settings.SHEBAO_DEMO_SHOW_CODES = True
+    return build_world()
+
+
+def build_world() -> dict[str, Any]:
+    """An office (cf.office) with the employer items published, our employer with three staff, another
+    employer with one, and an online teller of the county."""
     o = cf.office()
     make_published_edition([cf.general_item(), cf.special_item(), *employer_items()])
     county = o["county"]
