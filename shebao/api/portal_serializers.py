@@ -96,7 +96,9 @@ class EnrolmentSerializer(serializers.Serializer):
 class PersonEmployerSerializer(serializers.Serializer):
     credit_code = serializers.CharField()
     name = serializers.CharField()
-    insurance_types = serializers.ListField(child=serializers.CharField(), help_text="Insurance type codes.")
+    insurance_types = serializers.ListField(
+        child=serializers.CharField(), help_text="Insurance type names, in the language of the request."
+    )
     start_date = serializers.DateField(help_text="Earliest start of an enrolment through this employer.")
     end_date = serializers.DateField(allow_null=True, help_text="Null while any enrolment is open.")
     current = serializers.BooleanField()

@@ -76,12 +76,6 @@ class PortalView(GenericAPIView):
     def account(self) -> PortalAccount:
         return request_account(self.request)
 
-    def person(self) -> Any:
-        account = self.account()
-        if account.person is None:  # kind person always has one (database constraint)
-            raise NotAuthenticated()
-        return account.person
-
     def list_response(self, queryset: Any, serializer_class: Any) -> Response:
         page = self.paginate_queryset(queryset)
         data = serializer_class(page, many=True, context={"request": self.request}).data
@@ -102,35 +96,19 @@ def _my_enrolments(*, account: PortalAccount) -> list[Any]:
 
 
 def _my_employers(*, account: PortalAccount) -> list[dict[str, Any]]:
-    rows = portal_selectors.my_enrolments(person=account.person)  # type: ignore[arg-type]
+    rows = portal_selectors.my_employers(rows=portal_selectors.my_enrolments(person=account.person))  # type: ignore[arg-type]
     portal_services.query_record(account=account, page="api:employers")
-    employers: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        for e in row.periods:
-            if e.employer is None:
-                continue
-            found = employers.setdefault(
-                e.employer.pk,
-                {
-                    "credit_code": e.employer.credit_code,
-                    "name": e.employer.name,
-                    "insurance_types": [],
-                    "start_date": e.start_date,
-                    "end_date": e.end_date,
-                    "current": False,
-                },
-            )
-            found["start_date"] = min(found["start_date"], e.start_date)
-            if e.end_date is None:
-                found["current"] = True
-            elif found["end_date"] is not None:
-                found["end_date"] = max(found["end_date"], e.end_date)
-            if e.insurance_type.code not in found["insurance_types"]:
-                found["insurance_types"].append(e.insurance_type.code)
-    for found in employers.values():
-        if found["current"]:
-            found["end_date"] = None
-    return sorted(employers.values(), key=lambda r: (not r["current"], r["name"]))
+    return [
+        {
+            "credit_code": row.employer.credit_code,
+            "name": row.employer.name,
+            "insurance_types": row.types,
+            "start_date": row.since,
+            "end_date": row.until,
+            "current": row.until is None,
+        }
+        for row in rows
+    ]
 
 
 def _my_cases(*, account: PortalAccount) -> list[Any]:
