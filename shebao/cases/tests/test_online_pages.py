@@ -48,6 +48,7 @@ def test_case_page_masks_the_id_and_links_files(upload_root: Path) -> None:  # n
     page = response.content.decode()
     assert response.status_code == 200
     assert o["person"].id_number not in page and o["person"].name in page
+    assert "13922223333" in page and ">phone<" not in page  # data shown under the form's labels
     upload = case.uploads.first()
     assert reverse("cases:online_upload", args=[case.number, upload.pk]) in page
     far = client_for(o["far_teller"]).get(reverse("cases:online_case", args=[case.number]))
