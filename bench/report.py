@@ -7,17 +7,17 @@ from typing import Any
 
 PAGE_LABELS = {
     "floor": "floor: Django + SELECT 1",
-    "browse": "GET / (browse, 107 items)",
+    "browse": "GET / (browse, 108 items)",
     "search": "GET /?q=生育 (search)",
     "guide": "GET /items/SB-DY-018/ (guide)",
     "api_list": "GET /api/v1/catalogue/items/?limit=50",
 }
 SERVICE_LABELS = {
-    "rules.edition_violations": "rules.edition_violations (107 items)",
-    "services.edition_create_draft": "edition_create_draft (copies 107 items)",
+    "rules.edition_violations": "rules.edition_violations (108 items)",
+    "services.edition_create_draft": "edition_create_draft (copies 108 items)",
     "services.edition_publish": "edition_publish",
     "xlsx.edition_export_xlsx": "edition_export_xlsx (whole edition)",
-    "xlsx.edition_import_xlsx": "edition_import_xlsx (107 items into a draft)",
+    "xlsx.edition_import_xlsx": "edition_import_xlsx (108 items into a draft)",
     "pdf.render_guide_pdf": "render_guide_pdf (SB-DY-018)",
 }
 Table = tuple[str, list[str], list[list[str]]]

@@ -1,6 +1,6 @@
 """The demo catalogue and the demo province's catalogue data: bindings, one deviating county, standards.
 
-`data/demo_catalogue.json` holds 107 service items in the canonical item form
+`data/demo_catalogue.json` holds 108 service items in the canonical item form
 (`shebao.catalogue.snapshot`), built by `data/build_demo_catalogue.py`. Item codes are
 `SB-<zone>-<nnn>`: CJ = 参保征缴 (enrolment and collection), DY = 医疗·工伤·生育待遇 (medical,
 work-injury and maternity benefits), YS = 养老·失业待遇 (pension and unemployment benefits); nnn

@@ -1,4 +1,4 @@
-"""Build `demo_catalogue.json`, the demo province's service-item catalogue (107 items).
+"""Build `demo_catalogue.json`, the demo province's service-item catalogue (108 items).
 
 Run `python shebao/catalogue/data/build_demo_catalogue.py` after changing an item here and commit
 both files; the JSON is what the platform loads (`shebao.catalogue.demo`).
@@ -294,7 +294,7 @@ M = "medical"
 P = "pension"
 
 # =============================================================================================
-# 参保征缴 — enrolment and collection (34 items)
+# 参保征缴 — enrolment and collection (35 items)
 # =============================================================================================
 item(
     E,
@@ -1050,6 +1050,29 @@ item(
         form("社会保险费申报表", "Monthly contribution return", "《中华人民共和国社会保险法》第六十条")
     ],
     source=src("municipal online hall item 单位缴费核定 (facts.md)", "instant; " + AGENCY_LIMIT),
+)
+
+item(
+    E,
+    "职工批量增减员申报",
+    "Reporting staff additions and reductions from a file",
+    effect="portal.staff_changes_bulk",
+    types=EMPLOYEE5,
+    channels=COUNTER_NET,
+    basis=[law(SIF, "第五十八条"), law(REG, "第十条")],
+    statutory=10,
+    conditions=(
+        "参保单位一次申报多名职工的增员、减员，按统一格式的增减员申报表逐行填写；整份申报全部生效或全部不生效。",
+        "An enrolled employer reports several staff additions and reductions at once, one row per person in the standard return; the whole return takes effect or none of it.",
+    ),
+    materials=[
+        form(
+            "社会保险人员增减员申报表（批量）",
+            "Staff additions and reductions return (file)",
+            "《中华人民共和国社会保险法》第五十八条",
+        ),
+    ],
+    source=src(CI, "社会保险经办条例 第十条 (10 working days); batch variant of 职工增员/减员申报"),
 )
 
 # =============================================================================================

@@ -1,6 +1,6 @@
 """The demo catalogue: real, item-specific data that publishes without a single violation.
 
-The file is read once; the database load (draft → 107 items → publish) runs once per module and is
+The file is read once; the database load (draft → 108 items → publish) runs once per module and is
 rolled back afterwards; the other tests only read the file.
 """
 

@@ -1,6 +1,6 @@
 """`manage.py demo_seed`: runs twice without change, gives a login for every post, audits everything.
 
-The seed (Argon2 passwords, 107 items) runs once per module, twice in a row, inside a transaction
+The seed (Argon2 passwords, 108 items) runs once per module, twice in a row, inside a transaction
 rolled back after the module's tests.
 """
 

@@ -1,7 +1,7 @@
 """`manage.py demo_seed`: the data `make demo` starts with. Safe to run again: it adds only what is missing.
 
 1. the fictional 示范省 (Demo Province): regions, offices, one staff member per post (`core.demo`);
-2. the demo catalogue of 107 service items, published as edition 1 (`catalogue.demo`);
+2. the demo catalogue of 108 service items, published as edition 1 (`catalogue.demo`);
 3. local bindings (address, phone, hours, outlets) of a few items for every city and county, and one
    county (石门县) that tries to change the standard — recorded as deviations, not applied;
 4. a register of standards of all five kinds, one due for review within 90 days;
