@@ -489,3 +489,10 @@ def test_lists_do_not_grow_queries_with_rows(w: dict[str, Any], api: Client) -> 
         api.post("/api/v1/me/appointments/", {"slot": slot.pk}, content_type="application/json")
     after = {url: _queries(api, url) for url in urls}
     assert after == before
+
+
+def test_unsafe_request_to_an_unknown_api_path_is_a_json_404(client: Client) -> None:
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/api/v1/me/nothing/here/", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
