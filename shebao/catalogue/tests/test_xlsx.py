@@ -76,7 +76,7 @@ def test_round_trip_gives_an_equal_edition():
     result = edition_import_xlsx(edition=draft, file=io.BytesIO(content), by=None)
     assert (result.created, result.updated) == (0, 7)
     assert edition_snapshot(draft) == edition_snapshot(published)
-    event = AuditEvent.objects.filter(action="catalogue.imported").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="catalogue.imported").order_by("-id").first()
     assert event is not None and '"updated":7' in event.payload
 
 
