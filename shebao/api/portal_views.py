@@ -64,13 +64,33 @@ PK_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiPara
 TOKEN_AUTH = [PortalTokenAuthentication, SessionAuthentication]
 
 
+class ApiPagination(LimitOffsetPagination):
+    """`?limit=&offset=` with bounds: an enormous number must not reach the database (PostgreSQL
+    refuses a LIMIT or OFFSET beyond bigint with a server error). Found by the schemathesis run."""
+
+    max_limit = 200
+    max_offset = 2**31 - 1
+
+    def get_offset(self, request: Request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 0
+            parameter["schema"]["maximum"] = (
+                self.max_limit if parameter["name"] == "limit" else self.max_offset
+            )
+        return parameters
+
+
 class PortalView(GenericAPIView):
     """Base: token (or session + CSRF) authentication, portal accounts of `portal_kinds` only."""
 
     authentication_classes = TOKEN_AUTH
     permission_classes = [PortalAccountRequired]
     portal_kinds: tuple[str, ...] = (AccountKind.PERSON,)
-    pagination_class = LimitOffsetPagination
+    pagination_class = ApiPagination
     serializer_class: Any = None
 
     def account(self) -> PortalAccount:

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shebao.api.portal_views import ApiPagination
 from shebao.api.serializers import (
     ConformanceReportSerializer,
     EditionDiffSerializer,
@@ -127,6 +128,7 @@ def _choice(request: Request, name: str, allowed: list[str]) -> str:
 )
 class ItemListView(ListAPIView):
     serializer_class = ItemSerializer
+    pagination_class = ApiPagination
     permission_classes: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -176,6 +178,7 @@ class ItemDetailView(APIView):
 )
 class EditionListView(ListAPIView):
     serializer_class = EditionSerializer
+    pagination_class = ApiPagination
     permission_classes: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Any]:

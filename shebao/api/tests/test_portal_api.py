@@ -496,3 +496,12 @@ def test_unsafe_request_to_an_unknown_api_path_is_a_json_404(client: Client) -> 
     response = csrf_client.post("/api/v1/me/nothing/here/", {}, content_type="application/json")
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
+
+
+def test_enormous_limit_and_offset_are_bounded(w: dict[str, Any], api: Client) -> None:
+    huge = "35395116223352307701661132176490496"
+    for url in ("/api/v1/me/messages/", "/api/v1/me/cases/", "/api/v1/catalogue/items/"):
+        response = api.get(f"{url}?limit={huge}&offset={huge}")
+        assert response.status_code == 200, url
+        assert response.json()["results"] == []
+    assert len(api.get(f"/api/v1/me/messages/?limit={huge}").json()["results"]) <= 200
