@@ -93,6 +93,17 @@ class PortalView(GenericAPIView):
     pagination_class = ApiPagination
     serializer_class: Any = None
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL cannot store or compare text holding NUL: refuse it before any query does.
+        texts = [request.path, *(v for values in request.query_params.lists() for v in values[1])]
+        if any("\x00" in text for text in texts):
+            raise ApplicationError(
+                "invalid",
+                _("The request has errors."),
+                details=[_("Remove the NUL character from the address.")],
+            )
+
     def account(self) -> PortalAccount:
         return request_account(self.request)
 

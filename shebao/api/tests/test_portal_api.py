@@ -505,3 +505,10 @@ def test_enormous_limit_and_offset_are_bounded(w: dict[str, Any], api: Client) -
         assert response.status_code == 200, url
         assert response.json()["results"] == []
     assert len(api.get(f"/api/v1/me/messages/?limit={huge}").json()["results"]) <= 200
+
+
+def test_nul_in_the_address_is_a_400_not_a_database_error(w: dict[str, Any], api: Client) -> None:
+    for url in ("/api/v1/appointment-slots/?outlet=a%00b", "/api/v1/me/cases/a%00b/"):
+        response = api.get(url)
+        assert response.status_code == 400, url
+        assert _error(response)["code"] == "invalid"
