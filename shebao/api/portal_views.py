@@ -17,7 +17,6 @@ from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from shebao.api import portal_serializers as s
+from shebao.api.pagination import ApiPagination
 from shebao.api.portal_auth import (
     PortalAccountRequired,
     PortalTokenAuthentication,
@@ -62,26 +62,6 @@ AUTH_ERRORS = {**E401, **E403}
 PK_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)  # type: ignore[arg-type]
 
 TOKEN_AUTH = [PortalTokenAuthentication, SessionAuthentication]
-
-
-class ApiPagination(LimitOffsetPagination):
-    """`?limit=&offset=` with bounds: an enormous number must not reach the database (PostgreSQL
-    refuses a LIMIT or OFFSET beyond bigint with a server error). Found by the schemathesis run."""
-
-    max_limit = 200
-    max_offset = 2**31 - 1
-
-    def get_offset(self, request: Request) -> int:
-        return min(super().get_offset(request), self.max_offset)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            parameter["schema"]["minimum"] = 0
-            parameter["schema"]["maximum"] = (
-                self.max_limit if parameter["name"] == "limit" else self.max_offset
-            )
-        return parameters
 
 
 class PortalView(GenericAPIView):

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shebao.api.portal_views import ApiPagination
+from shebao.api.pagination import ApiPagination
 from shebao.api.serializers import (
     ConformanceReportSerializer,
     EditionDiffSerializer,
