@@ -181,7 +181,21 @@ def _purpose(request: Request) -> str:
     header = request.headers.get("X-Purpose")
     if header:
         return unquote(header)
+    if request.method == "POST":
+        return str(request.data.get("purpose", "") or "")
     return request.query_params.get("purpose", "")
+
+
+class PersonLookupSerializer(serializers.Serializer):
+    """The body of a person lookup: the ID number travels in the body, never in the address."""
+
+    id_number = serializers.CharField(max_length=40, help_text="公民身份号码 (18 characters).")
+    purpose = serializers.CharField(
+        required=False, help_text="Why the record is read, when the X-Purpose header is not sent."
+    )
+    include = serializers.CharField(
+        required=False, help_text="`enrolments` to add the person's enrolments (enrolment scope needed)."
+    )
 
 
 def _refused(exc: DepartmentReadRefused) -> Response:
@@ -205,24 +219,16 @@ class DepartmentPersonView(DepartmentView):
         operation_id="registry_department_person",
         summary="One insured person, as the department's scope allows",
         description=(
+            "The ID number is sent in the request body (POST), never in the address, so that it does not "
+            "reach proxy or server access logs. "
             "Returns only the fields of the client's `person` scope; `id_number` always, masked unless "
             "the scope lists it. `include=enrolments` adds the person's enrolments with the fields of "
             "the `enrolment` scope (refused with 403 if the client has none). Every request, allowed "
             "or refused, is written to the access log with the client, the record, the purpose and "
             "the fields returned."
         ),
-        parameters=[
-            OpenApiParameter(
-                "id_number",
-                OpenApiTypes.STR,
-                location=OpenApiParameter.PATH,
-                description="公民身份号码 (18 characters).",
-            ),
-            *PURPOSE_PARAMS,
-            OpenApiParameter(
-                "include", OpenApiTypes.STR, enum=["enrolments"], description="Related records to add."
-            ),
-        ],
+        parameters=[PURPOSE_PARAMS[0]],
+        request=PersonLookupSerializer,
         responses={200: DepartmentPersonSerializer, **ERRORS},
         examples=[
             OpenApiExample(
@@ -237,8 +243,9 @@ class DepartmentPersonView(DepartmentView):
             )
         ],
     )
-    def get(self, request: Request, id_number: str) -> Response:
-        include = [i for i in request.query_params.get("include", "").split(",") if i.strip()]
+    def post(self, request: Request) -> Response:
+        id_number = str(request.data.get("id_number", "") or "")
+        include = [i for i in str(request.data.get("include", "") or "").split(",") if i.strip()]
         try:
             data = department_read_person(
                 client=self.client(), id_number=id_number, purpose=_purpose(request), include=include

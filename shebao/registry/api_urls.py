@@ -5,7 +5,8 @@ from django.urls import path
 from shebao.registry import api
 
 urlpatterns = [
-    path("persons/<str:id_number>/", api.DepartmentPersonView.as_view(), name="registry-department-person"),
+    # The ID number goes in the POST body: personal data never in an address.
+    path("persons/lookup/", api.DepartmentPersonView.as_view(), name="registry-department-person"),
     path(
         "employers/<str:credit_code>/",
         api.DepartmentEmployerView.as_view(),

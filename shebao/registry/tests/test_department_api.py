@@ -109,11 +109,13 @@ def _error(response: Any) -> dict[str, Any]:
     return body["error"]
 
 
-PERSON_URL = f"/api/v1/registry/persons/{ID_NUMBER}/"
+PERSON_URL = "/api/v1/registry/persons/lookup/"
 
 
 def test_tax_key_reads_only_its_scope_and_the_log_shows_it(world):
-    response = _api(world["tax_key"]).get(PERSON_URL, HTTP_X_PURPOSE="个人所得税汇算核对")
+    response = _api(world["tax_key"]).post(
+        PERSON_URL, {"id_number": ID_NUMBER}, HTTP_X_PURPOSE="个人所得税汇算核对"
+    )
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"id_number", "name", "status", "household_type"}
@@ -135,8 +137,11 @@ def test_tax_key_reads_only_its_scope_and_the_log_shows_it(world):
 
 def test_purpose_in_the_query_string_and_percent_encoded_header(world):
     api = _api(world["tax_key"])
-    assert api.get(PERSON_URL, {"purpose": "tax audit 2026"}).status_code == 200
-    assert api.get(PERSON_URL, HTTP_X_PURPOSE=quote("税款征收核对")).status_code == 200
+    assert api.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "tax audit 2026"}).status_code == 200
+    assert (
+        api.post(PERSON_URL, {"id_number": ID_NUMBER}, HTTP_X_PURPOSE=quote("税款征收核对")).status_code
+        == 200
+    )
     assert list(DepartmentAccess.objects.order_by("id").values_list("purpose", flat=True)) == [
         "tax audit 2026",
         "税款征收核对",
@@ -144,8 +149,8 @@ def test_purpose_in_the_query_string_and_percent_encoded_header(world):
 
 
 def test_medical_key_gets_enrolments_with_its_fields(world):
-    response = _api(world["medical_key"]).get(
-        PERSON_URL, {"include": "enrolments"}, HTTP_X_PURPOSE="医保参保核验"
+    response = _api(world["medical_key"]).post(
+        PERSON_URL, {"id_number": ID_NUMBER, "include": "enrolments"}, HTTP_X_PURPOSE="医保参保核验"
     )
     assert response.status_code == 200
     data = response.json()
@@ -164,8 +169,8 @@ def test_medical_key_gets_enrolments_with_its_fields(world):
 
 
 def test_tax_key_asking_for_enrolments_is_refused_and_logged(world):
-    response = _api(world["tax_key"]).get(
-        PERSON_URL, {"include": "enrolments"}, HTTP_X_PURPOSE="税务核对参保"
+    response = _api(world["tax_key"]).post(
+        PERSON_URL, {"id_number": ID_NUMBER, "include": "enrolments"}, HTTP_X_PURPOSE="税务核对参保"
     )
     assert response.status_code == 403
     assert _error(response)["code"] == "out_of_scope"
@@ -202,8 +207,8 @@ def test_employer_read_returns_only_its_scope(world):
 
 
 def test_unknown_person_is_404_and_logged_without_the_number(world):
-    response = _api(world["tax_key"]).get(
-        "/api/v1/registry/persons/110105194912310037/", {"purpose": "核对身份"}
+    response = _api(world["tax_key"]).post(
+        PERSON_URL, {"id_number": "110105194912310037", "purpose": "核对身份"}
     )
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
@@ -213,19 +218,21 @@ def test_unknown_person_is_404_and_logged_without_the_number(world):
 
 def test_missing_or_short_purpose_is_400_and_logged(world):
     api = _api(world["tax_key"])
-    response = api.get(PERSON_URL)
+    response = api.post(PERSON_URL, {"id_number": ID_NUMBER})
     assert response.status_code == 400
     assert _error(response)["code"] == "purpose_required"
-    assert api.get(PERSON_URL, HTTP_X_PURPOSE="ab").status_code == 400
-    assert api.get(PERSON_URL, {"purpose": "x" * 201}).status_code == 400
+    assert api.post(PERSON_URL, {"id_number": ID_NUMBER}, HTTP_X_PURPOSE="ab").status_code == 400
+    assert api.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "x" * 201}).status_code == 400
     assert DepartmentAccess.objects.count() == 3
     assert not DepartmentAccess.objects.filter(allowed=True).exists()
 
 
 def test_messages_follow_accept_language(world):
-    response = _api(world["tax_key"]).get(PERSON_URL, HTTP_ACCEPT_LANGUAGE="en")
+    response = _api(world["tax_key"]).post(PERSON_URL, {"id_number": ID_NUMBER}, HTTP_ACCEPT_LANGUAGE="en")
     assert "purpose" in _error(response)["message"]
-    response = _api(world["tax_key"]).get(PERSON_URL, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = _api(world["tax_key"]).post(
+        PERSON_URL, {"id_number": ID_NUMBER}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert "用途" in _error(response)["message"]
 
 
@@ -233,7 +240,7 @@ def test_messages_follow_accept_language(world):
 def test_missing_or_wrong_key_is_401_and_not_logged(world, key):
     if key == "":
         key = world["tax_key"][:8] + "x" * 35  # right prefix, wrong rest
-    response = _api(key).get(PERSON_URL, {"purpose": "核对身份信息"})
+    response = _api(key).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对身份信息"})
     assert response.status_code == 401
     error = _error(response)
     assert error["code"] in {"not_authenticated", "authentication_failed"}
@@ -243,8 +250,8 @@ def test_missing_or_wrong_key_is_401_and_not_logged(world, key):
 
 def test_revoked_key_gets_the_same_answer_as_a_wrong_one(world):
     department_client_revoke(by=None, client=world["tax"])
-    revoked = _api(world["tax_key"]).get(PERSON_URL, {"purpose": "核对身份信息"})
-    wrong = _api("x" * 43).get(PERSON_URL, {"purpose": "核对身份信息"})
+    revoked = _api(world["tax_key"]).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对身份信息"})
+    wrong = _api("x" * 43).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对身份信息"})
     assert revoked.status_code == wrong.status_code == 401
     assert revoked.json() == wrong.json()
     assert DepartmentAccess.objects.count() == 0
@@ -255,7 +262,7 @@ def test_revoked_key_gets_the_same_answer_as_a_wrong_one(world):
 def test_staff_session_without_a_key_is_refused(world, client):
     admin = make_staff("admin1", region=world["regions"]["province"], posts=[PostCode.ADMIN])
     client.force_login(admin)
-    response = client.get(PERSON_URL, {"purpose": "核对身份信息"})
+    response = client.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对身份信息"})
     assert response.status_code == 401
     _error(response)
     assert DepartmentAccess.objects.count() == 0
@@ -265,18 +272,21 @@ def test_id_number_in_full_only_when_in_scope(world):
     client, key = department_client_issue(
         by=None, name="公安", department="public_security", scope={"person": ["id_number", "name"]}
     )
-    data = _api(key).get(PERSON_URL, {"purpose": "户籍核对"}).json()
+    data = _api(key).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "户籍核对"}).json()
     assert data == {"id_number": ID_NUMBER, "name": "张三"}
     assert DepartmentAccess.objects.get().fields == ["id_number", "name"]
 
 
 def test_bank_account_only_when_listed(world):
-    data = _api(world["tax_key"]).get(PERSON_URL, {"purpose": "核对账户"}).json()
+    data = _api(world["tax_key"]).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对账户"}).json()
     assert "bank_account" not in data
     _client, key = department_client_issue(
         by=None, name="财政", department="finance", scope={"person": ["name", "bank_account"]}
     )
-    assert _api(key).get(PERSON_URL, {"purpose": "核对账户"}).json()["bank_account"] == "6222020000000002"
+    assert (
+        _api(key).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对账户"}).json()["bank_account"]
+        == "6222020000000002"
+    )
 
 
 def test_scope_validation_names_unknown_fields():
@@ -327,7 +337,7 @@ def test_issue_needs_the_permission_and_changes_are_audited(world):
     assert event.actor == admin
     assert event.data["old"]["scope"] == TAX_SCOPE and event.data["new"]["scope"] == {"person": ["name"]}
     # the new scope applies at once
-    data = _api(world["tax_key"]).get(PERSON_URL, {"purpose": "核对身份信息"}).json()
+    data = _api(world["tax_key"]).post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对身份信息"}).json()
     assert set(data) == {"id_number", "name"}
     with pytest.raises(PermissionDeniedError):
         department_client_revoke(by=teller, client=world["tax"])
@@ -355,7 +365,12 @@ def test_demo_clients_have_fixed_keys_and_scopes():
 def test_reads_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     api = _api(world["medical_key"])
     with django_assert_max_num_queries(6):
-        assert api.get(PERSON_URL, {"include": "enrolments", "purpose": "医保参保核验"}).status_code == 200
+        assert (
+            api.post(
+                PERSON_URL, {"id_number": ID_NUMBER, "include": "enrolments", "purpose": "医保参保核验"}
+            ).status_code
+            == 200
+        )
 
 
 def test_command_issues_lists_and_revokes(capsys):
@@ -395,13 +410,18 @@ def test_command_refuses_an_unknown_field():
 
 def test_schema_documents_the_department_endpoints(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
-    for path in ("/api/v1/registry/persons/{id_number}/", "/api/v1/registry/employers/{credit_code}/"):
-        operation = schema["paths"][path]["get"]
+    for path, method in (
+        ("/api/v1/registry/persons/lookup/", "post"),
+        ("/api/v1/registry/employers/{credit_code}/", "get"),
+    ):
+        operation = schema["paths"][path][method]
         assert operation["security"] == [{"departmentKey": []}]
         names = {p["name"] for p in operation["parameters"]}
-        assert {"X-Purpose", "purpose"} <= names
+        assert "X-Purpose" in names and (method == "post" or "purpose" in names)
         for status in ("200", "400", "401", "403", "404"):
             assert status in operation["responses"], (path, status)
+    assert "id_number" in schema["components"]["schemas"]["PersonLookup"]["required"]  # in the body
+    assert not any("persons/{" in path for path in schema["paths"])  # never in an address
     scheme = schema["components"]["securitySchemes"]["departmentKey"]
     assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
     assert "DepartmentPerson" in schema["components"]["schemas"]

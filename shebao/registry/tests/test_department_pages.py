@@ -11,7 +11,7 @@ from shebao.core.permissions import PostCode
 from shebao.core.tests.factories import make_region_tree, make_staff
 from shebao.registry.department import department_authenticate, department_client_issue
 from shebao.registry.models import DepartmentAccess, DepartmentClient
-from shebao.registry.tests.test_department_api import ID_NUMBER, TAX_SCOPE, _make_records
+from shebao.registry.tests.test_department_api import ID_NUMBER, PERSON_URL, TAX_SCOPE, _make_records
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,8 @@ def test_change_scope_and_revoke(world, client):
 def test_access_log_shows_who_read_what_for_which_purpose(world, client):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {world['key']}")
-    api.get(f"/api/v1/registry/persons/{ID_NUMBER}/", {"purpose": "个税汇算核对"})
-    api.get(f"/api/v1/registry/persons/{ID_NUMBER}/", {"purpose": "核对参保情况", "include": "enrolments"})
+    api.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "个税汇算核对"})
+    api.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "核对参保情况", "include": "enrolments"})
     assert DepartmentAccess.objects.count() == 2
     client.force_login(world["admin"])
     response = client.get("/departments/log/", {"client": world["tax"].pk})
@@ -122,7 +122,7 @@ def test_access_log_query_count_does_not_grow_with_rows(world, client, django_as
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {world['key']}")
     for _ in range(15):
-        api.get(f"/api/v1/registry/persons/{ID_NUMBER}/", {"purpose": "个税汇算核对"})
+        api.post(PERSON_URL, {"id_number": ID_NUMBER, "purpose": "个税汇算核对"})
     client.force_login(world["admin"])
     with django_assert_max_num_queries(12):
         assert client.get("/departments/log/").status_code == 200

@@ -162,7 +162,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {department}: {key}")
             self.stdout.write(
                 f'  curl -H "Authorization: Bearer {department_keys.get("tax", "")}" '
-                f'"{URL}api/v1/registry/persons/{to_try[0][0]}/?purpose=tax-check"'
+                f'-d id_number={to_try[0][0]} -d purpose=tax-check "{URL}api/v1/registry/persons/lookup/"'
             )
         self.stdout.write(
             f"Counter 窗口叫号: {counter.get('outlets', 0)} outlets, {counter.get('windows', 0)} windows, "
