@@ -182,8 +182,13 @@ def _purpose(request: Request) -> str:
     if header:
         return unquote(header)
     if request.method == "POST":
-        return str(request.data.get("purpose", "") or "")
+        return str(_body(request).get("purpose", "") or "")
     return request.query_params.get("purpose", "")
+
+
+def _body(request: Request) -> dict[str, Any]:
+    """The request body as a mapping (a JSON array or scalar body counts as empty)."""
+    return request.data if isinstance(request.data, dict) else {}
 
 
 class PersonLookupSerializer(serializers.Serializer):
@@ -244,8 +249,9 @@ class DepartmentPersonView(DepartmentView):
         ],
     )
     def post(self, request: Request) -> Response:
-        id_number = str(request.data.get("id_number", "") or "")
-        include = [i for i in str(request.data.get("include", "") or "").split(",") if i.strip()]
+        body = _body(request)
+        id_number = str(body.get("id_number", "") or "")
+        include = [i for i in str(body.get("include", "") or "").split(",") if i.strip()]
         try:
             data = department_read_person(
                 client=self.client(), id_number=id_number, purpose=_purpose(request), include=include
