@@ -437,7 +437,13 @@ def _submit(*, account: PortalAccount, item: ServiceItem, data: dict[str, Any]) 
     """Create the case through the online channel (the one call into `cases.services.online`)."""
     from shebao.cases.services.online import online_submit
 
-    return online_submit(user=account.user, item=item, data=data, employer=account.employer)
+    return online_submit(
+        user=account.user,
+        item=item,
+        data=data,
+        employer=account.employer,
+        own_page=item.effect_code == BULK_EFFECT,
+    )
 
 
 def _rows_csv(rows: list[dict[str, Any]]) -> bytes:

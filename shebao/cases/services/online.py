@@ -201,9 +201,19 @@ def last_return(case: Case) -> str:
 
 
 def masked_data(case: Case) -> dict[str, Any]:
-    from shebao.core.masking import mask_id_number
+    """The case's data for staff pages: ID numbers masked at every depth (a file's rows included)."""
+    from shebao.core.masking import mask_id_number, mask_id_numbers_in
 
-    return {k: (mask_id_number(str(v)) if k in ID_KEYS else v) for k, v in (case.data or {}).items()}
+    def masked(key: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: masked(str(k), v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [masked(key, v) for v in value]
+        if key in ID_KEYS:
+            return mask_id_number(str(value))
+        return mask_id_numbers_in(value) if isinstance(value, str) else value
+
+    return {k: masked(k, v) for k, v in (case.data or {}).items()}
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -263,8 +273,12 @@ def online_submit(
     uploads: Mapping[int, Iterable[Any]] | None = None,
     person: Any = None,
     employer: Any = None,
+    own_page: bool = False,
 ) -> Case:
     """网上申报: create a SUBMITTED case for staff to pre-review; no clock runs before acceptance.
+
+    Items applied for on a page of their own (`OWN_PAGE_EFFECTS`: the employer's staff changes file)
+    are refused unless that page sends them (`own_page=True`, which then adds the rows to the data).
 
     `person` for a citizen's account, `employer` for an agent's; `uploads` maps material indexes to
     files. Missing required materials are allowed (the page warns); the case lists what was uploaded.
@@ -302,6 +316,14 @@ def online_submit(
             "invalid_data", _("Some answers need correcting; see the form."), details=details
         )
     case_data = {**form.data_for_case(), **given}
+    if item.effect_code in OWN_PAGE_EFFECTS and not own_page:
+        # Sent without its file (e.g. straight to the API): nothing for staff to accept.
+        raise ApplicationError(
+            "rows_required",
+            _(
+                "Send the staff changes file on the employer's staff changes page; this application has no rows."
+            ),
+        )
     checked = _check_uploads(item, uploads)
     region = person.region if person is not None else employer.region
     now = timezone.now()

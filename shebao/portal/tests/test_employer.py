@@ -609,3 +609,22 @@ def test_bulk_xlsx_in_the_registry_format(w: dict[str, Any]) -> None:
     assert case.data["rows"][0]["insurance_types"] == ["employee_pension", "employee_medical"]
     accept(case, w["online_teller"])
     assert Enrolment.objects.filter(person__id_number=idn(63), employer=w["ours"]).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_file_item_is_refused_without_its_file_and_staff_see_its_rows_masked(w: dict[str, Any]) -> None:
+    from shebao.cases.services.online import masked_data, online_submit
+    from shebao.catalogue.selectors import published_edition
+    from shebao.core.errors import ApplicationError
+
+    account, _ = open_agent(w["ours"])
+    item = published_edition().items.get(code=BULK_ITEM)  # type: ignore[union-attr]
+    with pytest.raises(ApplicationError) as refused:  # e.g. straight to the API's applications/
+        online_submit(user=account.user, item=item, data={}, employer=w["ours"])
+    assert refused.value.code == "rows_required"
+    leaver = w["staff"][2]
+    upload = csv_file([f"减员,{leaver.id_number},{leaver.name},2026-02-28,,,,"])
+    assert signed_in(account).post(reverse("portal:employer_staff_file"), {"file": upload}).status_code == 302
+    case = Case.objects.get(employer=w["ours"], item_code=BULK_ITEM)
+    shown = str(masked_data(case))
+    assert leaver.id_number not in shown and leaver.id_number[:6] in shown
