@@ -466,34 +466,42 @@ def case_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
         _check_version(locked, version, Move.REJECT)
         post = step_post_for(case=locked, user=by, move=Move.REJECT)
         _stop_clock(locked)
-        locked.status = TRANSITIONS[Move.REJECT][1]
-        locked.result = reason
-        locked.completed_at = timezone.now()
-        _action(locked, ActionKind.REJECT, by, post_code=post, comment=reason)
-        _save(locked, "status", "result", "completed_at")
-        audit_record(
-            actor=by,
-            action="cases.reject",
-            subject=locked,
-            region_code=locked.region.code,
-            extra={"number": locked.number, "reason": reason},
-        )
-        _tell_applicant(
-            locked,
-            subject=lambda: _("Case %(number)s was not granted") % {"number": locked.number},
-            body=lambda: (
-                _("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
-                % {
-                    "name": _applicant_name(locked),
-                    "number": locked.number,
-                    "item": locked.item.name,
-                    "reason": reason,
-                }
-            ),
-        )
-        return locked
+        return reject_locked(locked, by=by, post=post, reason=reason, status=TRANSITIONS[Move.REJECT][1])
 
     return run_refusable(move, by=by, case=case)
+
+
+def reject_locked(
+    locked: Case, *, by: Any, post: str, reason: str, status: str, extra: dict[str, Any] | None = None
+) -> Case:
+    """End a locked case with a reason: the action, the audit event and the message to the applicant
+    (shared by a review step's rejection and an online application's rejection before acceptance)."""
+    locked.status = status
+    locked.result = reason
+    locked.completed_at = timezone.now()
+    _action(locked, ActionKind.REJECT, by, post_code=post, comment=reason)
+    _save(locked, "status", "result", "completed_at")
+    audit_record(
+        actor=by,
+        action="cases.reject",
+        subject=locked,
+        region_code=locked.region.code,
+        extra={"number": locked.number, "reason": reason, **(extra or {})},
+    )
+    _tell_applicant(
+        locked,
+        subject=lambda: _("Case %(number)s was not granted") % {"number": locked.number},
+        body=lambda: (
+            _("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
+            % {
+                "name": _applicant_name(locked),
+                "number": locked.number,
+                "item": locked.item.name,
+                "reason": reason,
+            }
+        ),
+    )
+    return locked
 
 
 # --- shared with intake ---------------------------------------------------------------------------

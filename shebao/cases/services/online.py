@@ -41,6 +41,7 @@ from shebao.cases.services.flow import (
     case_supplement,
     completes_at_once,
     first_step_index,
+    reject_locked,
     run_refusable,
 )
 from shebao.cases.uploads import CheckedFile, upload_batch, upload_check, upload_store
@@ -586,32 +587,14 @@ def online_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
                 status=409,
             )
         post = _accept_post(locked, by, Move.REJECT_ONLINE)
-        locked.status = TRANSITIONS[Move.REJECT_ONLINE][1]
-        locked.result = reason
-        locked.completed_at = timezone.now()
-        _action(locked, ActionKind.REJECT, by, post_code=post, comment=reason)
-        _save(locked, "status", "result", "completed_at")
-        audit_record(
-            actor=by,
-            action="cases.reject",
-            subject=locked,
-            region_code=locked.region.code,
-            extra={"number": locked.number, "reason": reason, "before_acceptance": True},
-        )
-        _tell_applicant(
+        return reject_locked(
             locked,
-            subject=lambda: _("Case %(number)s was not granted") % {"number": locked.number},
-            body=lambda: (
-                _("Dear %(name)s, case %(number)s (%(item)s) was not granted. Reason: %(reason)s")
-                % {
-                    "name": _applicant_name(locked),
-                    "number": locked.number,
-                    "item": locked.item.name_zh,
-                    "reason": reason,
-                }
-            ),
+            by=by,
+            post=post,
+            reason=reason,
+            status=TRANSITIONS[Move.REJECT_ONLINE][1],
+            extra={"before_acceptance": True},
         )
-        return locked
 
     return run_refusable(move, by=by, case=case)
 
