@@ -300,6 +300,14 @@ def _effect_summary(result: Any) -> dict[str, Any]:
         return {}
     if isinstance(result, dict):
         return {k: str(v) for k, v in result.items()}
+    if isinstance(result, list | tuple) and result and all(isinstance(r, models.Model) for r in result):
+        # e.g. the enrolments a staff increase created: say how many, not their internal reprs
+        kind = str(result[0]._meta.verbose_name)
+        return {
+            "model": result[0]._meta.label_lower,
+            "pks": [r.pk for r in result],
+            "text": _("%(count)s records (%(kind)s)") % {"count": len(result), "kind": kind},
+        }
     return {"text": str(result)}
 
 

@@ -35,6 +35,8 @@ def test_general_item_completes_at_once_and_the_effect_runs(o):
     assert [m["name_zh"] for m in case.materials] == ["居民身份证", "劳动合同"]
     assert Enrolment.objects.filter(person=o["person"], employer=o["employer"], case_ref=case.number).exists()
     assert case.effect_result["effect"] == "registry.staff_increase"
+    assert len(case.effect_result["pks"]) == 5 and "<Enrolment" not in case.result  # readable, no reprs
+    assert "5 条记录（参保登记）" in case.result
     kinds = list(case.actions.values_list("kind", "post_code"))
     assert kinds[0] == (ActionKind.ACCEPT, PostCode.GENERAL_TELLER) and (ActionKind.COMPLETE, "") in kinds
     assert ClockPeriod.objects.filter(case=case).exists()
