@@ -72,6 +72,7 @@ def _seal_after_commit() -> None:
 
 
 SEAL_BATCH = 2000
+SEAL_STATEMENT = 200  # events per UPDATE (SQLite allows 500 terms in a compound SELECT)
 
 
 def audit_seal(*, limit: int | None = None) -> int:
@@ -94,10 +95,11 @@ def audit_seal(*, limit: int | None = None) -> int:
                 seq += 1
                 event.seq, event.prev_hash = seq, prev
                 event.hash = event.compute_hash()
-                AuditEvent.objects.filter(pk=event.pk, seq__isnull=True)._seal(
-                    seq=seq, prev_hash=prev, hash=event.hash
-                )
                 prev = event.hash
+            for start in range(0, len(pending), SEAL_STATEMENT):
+                chunk = pending[start : start + SEAL_STATEMENT]
+                if AuditEvent.objects.all()._seal(chunk) != len(chunk):  # the head lock makes this impossible
+                    raise RuntimeError("Audit events were sealed by someone else while the head was locked.")
             AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
             sealed += len(pending)
         if len(pending) < batch:

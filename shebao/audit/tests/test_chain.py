@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -102,6 +104,22 @@ def test_events_are_inserted_unsealed_and_sealed_in_order():
     assert second.prev_hash == first.hash and first.compute_hash() == first.hash
     assert audit_seal() == 0
     assert audit_verify().ok
+
+
+def test_many_pending_events_are_sealed_in_several_statements_and_in_order():
+    from shebao.audit.services import SEAL_STATEMENT
+
+    with transaction.atomic():
+        events = [
+            audit_record(actor=None, action="test.many", new={"i": i}) for i in range(SEAL_STATEMENT * 2 + 7)
+        ]
+    assert audit_seal(limit=SEAL_STATEMENT + 3) == SEAL_STATEMENT + 3  # a limit stops part-way
+    assert audit_seal() == SEAL_STATEMENT + 4
+    sealed = list(AuditEvent.objects.order_by("id").values_list("id", "seq", "payload"))
+    assert [seq for _id, seq, _p in sealed] == list(range(1, len(events) + 1))
+    assert [json.loads(p)["new"]["i"] for _id, _s, p in sealed] == list(range(len(events)))
+    result = audit_verify()
+    assert result.ok and result.checked == len(events) and result.unsealed == 0
 
 
 def test_database_refuses_to_change_an_unsealed_event():
