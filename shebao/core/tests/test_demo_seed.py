@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from shebao.audit.models import AuditEvent
 from shebao.audit.services import audit_verify
+from shebao.cases.models import Case, CaseStatus, CaseUpload, Channel
 from shebao.catalogue.demo import (
     DEVIATING_COUNTY_CODE,
     EXTRA_MATERIAL,
@@ -42,7 +44,20 @@ from shebao.core.models import Office, Post, Region, RegionLevel, User
 # The marker also makes pytest-django create the test database when this module runs alone.
 pytestmark = pytest.mark.django_db
 
-MODELS = (Region, Office, Post, User, Edition, ServiceItem, LocalBinding, Deviation, Standard, AuditEvent)
+MODELS = (
+    Region,
+    Office,
+    Post,
+    User,
+    Edition,
+    ServiceItem,
+    LocalBinding,
+    Deviation,
+    Standard,
+    AuditEvent,
+    Case,
+    CaseUpload,
+)
 
 
 def _counts() -> dict[str, int]:
@@ -58,8 +73,9 @@ class Seeded:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seeded]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def seeded(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Seeded]:
+    uploads = override_settings(SHEBAO_UPLOAD_ROOT=tmp_path_factory.mktemp("uploads"))
+    with uploads, django_db_blocker.unblock(), transaction.atomic():
         first, second = StringIO(), StringIO()
         call_command("demo_seed", persons=150, employers=8, stdout=first)
         after_first = _counts()
@@ -154,3 +170,27 @@ def test_every_audit_event_verifies(seeded: Seeded) -> None:
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"core.region_created", "core.staff_created", "catalogue.edition_published"} <= actions
     assert "catalogue.deviation_recorded" in actions
+
+
+def test_an_online_application_waits_for_the_special_teller(seeded: Seeded) -> None:
+    """The first demo account has sent one application online, with a file for every material; the
+    special-window teller of 青河县 finds it in the pre-review queue (once: the second run adds none)."""
+    from shebao.core.masking import mask_id_number
+    from shebao.portal.demo import DEMO_ONLINE_ITEMS
+    from shebao.portal.models import PortalAccount
+
+    case = Case.objects.get(channel=Channel.ONLINE)
+    account = PortalAccount.objects.filter(person=case.person).get()
+    assert case.status == CaseStatus.SUBMITTED and case.accepted_by is None
+    assert case.item_code == DEMO_ONLINE_ITEMS[case.person.gender]
+    assert case.uploads.count() == case.item.materials.count() > 0
+    assert case.number in seeded.first_output and case.number in seeded.second_output
+    line = next(x for x in seeded.first_output.splitlines() if case.number in x)
+    assert mask_id_number(case.person.id_number) in line and "/cases/online/" in line
+    special = Client()
+    special.force_login(User.objects.get(username="special"))
+    queue = special.get("/cases/online/").content.decode()
+    assert case.number in queue
+    mine = Client()
+    mine.force_login(account.user)
+    assert case.number in mine.get("/my/").content.decode()

@@ -24,7 +24,7 @@ from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
 from shebao.counter.demo import seed_counter
 from shebao.counter.demo_bank import seed_bank_demo
-from shebao.portal.demo import seed_portal_accounts
+from shebao.portal.demo import seed_online_application, seed_portal_accounts
 from shebao.portal.demo_employer import demo_agent_text
 from shebao.registry.demo import (
     DEMO_EMPLOYERS,
@@ -172,6 +172,7 @@ class Command(BaseCommand):
             + ", ".join(f"{URL}{d.lstrip('/')}" for d in counter["displays"])
         )
         seed_portal_accounts(stdout=self.stdout)
+        seed_online_application(stdout=self.stdout)
         seed_bank_demo(stdout=self.stdout)
         self.stdout.write(demo_agent_text())
         self.stdout.write(self.style.SUCCESS(f"Open {URL} ({time.monotonic() - started:.1f} s)"))
