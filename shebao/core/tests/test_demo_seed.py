@@ -180,13 +180,15 @@ def test_an_online_application_waits_for_the_special_teller(seeded: Seeded) -> N
     from shebao.portal.models import PortalAccount
 
     case = Case.objects.get(channel=Channel.ONLINE)
-    account = PortalAccount.objects.filter(person=case.person).get()
+    person = case.person
+    assert person is not None
+    account = PortalAccount.objects.filter(person=person).get()
     assert case.status == CaseStatus.SUBMITTED and case.accepted_by is None
-    assert case.item_code == DEMO_ONLINE_ITEMS[case.person.gender]
+    assert case.item_code == DEMO_ONLINE_ITEMS[person.gender]
     assert case.uploads.count() == case.item.materials.count() > 0
     assert case.number in seeded.first_output and case.number in seeded.second_output
     line = next(x for x in seeded.first_output.splitlines() if case.number in x)
-    assert mask_id_number(case.person.id_number) in line and "/cases/online/" in line
+    assert mask_id_number(person.id_number) in line and "/cases/online/" in line
     special = Client()
     special.force_login(User.objects.get(username="special"))
     queue = special.get("/cases/online/").content.decode()
