@@ -52,6 +52,61 @@ class TokenSerializer(serializers.Serializer):
     account_kind = serializers.CharField(help_text=_values(AccountKind))
 
 
+# --- opening an account, resetting the password -------------------------------------------------------
+
+
+class CodeRequestSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(
+        choices=[("register", "register"), ("reset", "reset")],
+        help_text="register: open an account; reset: set a new password.",
+    )
+    id_number = serializers.CharField(max_length=18, help_text="公民身份号码 as in the registry.")
+    name = serializers.CharField(max_length=60, help_text="The name exactly as on the identity card.")
+
+
+class EvidenceFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Key to send in `evidence`.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    help_text = serializers.CharField()  # type: ignore[assignment]
+
+
+class CodeSentSerializer(serializers.Serializer):
+    code_id = serializers.IntegerField(help_text="Send it back with the code.")
+    purpose = serializers.CharField()
+    phone = serializers.CharField(help_text="The phone number on record the code went to, masked.")
+    expires_at = serializers.DateTimeField()
+    evidence_fields = EvidenceFieldSerializer(
+        many=True, help_text="Real-name evidence to send when opening the account (empty for a reset)."
+    )
+
+    def to_representation(self, row: Any) -> dict[str, Any]:
+        fields = self.context.get("evidence_fields", []) if row.purpose == "register" else []
+        return {
+            "code_id": row.pk,
+            "purpose": row.purpose,
+            "phone": mask_phone(row.phone),
+            "expires_at": serializers.DateTimeField().to_representation(row.expires_at),
+            "evidence_fields": [
+                {"name": f.name, "label": str(f.label), "help_text": str(f.help_text)} for f in fields
+            ],
+        }
+
+
+class AccountOpenSerializer(serializers.Serializer):
+    code_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    code = serializers.CharField(max_length=6, min_length=6, help_text="The 6 digits of the text message.")
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    evidence = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Real-name evidence, keyed by the names in `evidence_fields` (register only).",
+    )
+    label = serializers.CharField(  # type: ignore[assignment]
+        max_length=60, required=False, allow_blank=True, default="", help_text="A name for the device."
+    )
+
+
 # --- the account holder ------------------------------------------------------------------------------
 
 

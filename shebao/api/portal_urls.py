@@ -6,6 +6,10 @@ from shebao.api import portal_views as v
 
 urlpatterns = [
     path("auth/token/", v.TokenView.as_view(), name="auth-token"),
+    path("auth/codes/", v.CodesView.as_view(), name="auth-codes"),
+    path("auth/codes/<int:pk>/resend/", v.CodeResendView.as_view(), name="auth-code-resend"),
+    path("auth/account/", v.AccountOpenView.as_view(), name="auth-account"),
+    path("auth/password/", v.PasswordResetView.as_view(), name="auth-password"),
     path("me/", v.MeView.as_view(), name="me"),
     path("me/enrolments/", v.MyEnrolmentsView.as_view(), name="me-enrolments"),
     path("me/employers/", v.MyEmployersView.as_view(), name="me-employers"),

@@ -29,6 +29,7 @@ from shebao.api.portal_auth import (
     PortalAccountRequired,
     PortalTokenAuthentication,
     request_account,
+    token_issue,
     token_revoke,
     token_sign_in,
 )
@@ -44,6 +45,7 @@ from shebao.portal import employer as portal_employer
 from shebao.portal import selectors as portal_selectors
 from shebao.portal import services as portal_services
 from shebao.portal.models import AccountKind, ApiToken, PortalAccount
+from shebao.portal.realname import get_adapter
 from shebao.registry.models import Enrolment
 
 
@@ -354,6 +356,123 @@ class TokenView(APIView):
             raise NotAuthenticated(_("Send the token to revoke as 'Authorization: Token <key>'."))
         token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CodeThrottle(AnonRateThrottle):
+    """Per client address, on top of the per-person limits of the code service (1/min, 5/hour)."""
+
+    scope = "api_codes"
+    rate = "10/min"
+
+
+def _token_response(account: PortalAccount, label: str) -> Response:
+    token, key = token_issue(account=account, label=label)
+    data = {
+        "token": key,
+        "prefix": token.prefix,
+        "label": token.label,
+        "expires_at": token.expires_at,
+        "account_kind": account.kind,
+    }
+    return Response(s.TokenSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+def _code_sent(row: Any) -> Response:
+    context = {"evidence_fields": list(get_adapter().evidence_fields)}
+    return Response(s.CodeSentSerializer(row, context=context).data, status=status.HTTP_201_CREATED)
+
+
+class AnonymousView(APIView):
+    """Before an account exists: no authentication (a stale token is ignored), throttled per address."""
+
+    permission_classes: list[Any] = []
+    authentication_classes: list[Any] = []
+    parser_classes = [JSONParser, FormParser]
+    throttle_classes = [CodeThrottle]
+
+
+class CodesView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="Send a one-time code to the phone number on record",
+        description=(
+            "Step 1 of opening an account (`register`) or resetting its password (`reset`). The code "
+            "goes by text message to the phone number in the registry, never to a number given here; "
+            "it lasts 10 minutes. One code a minute and five an hour per person. An unknown ID number "
+            "and a wrong name give the same error."
+        ),
+        request=s.CodeRequestSerializer,
+        responses={201: s.CodeSentSerializer, **E400, **E404, **E409, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.CodeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = portal_services.code_send(
+            purpose=body.validated_data["purpose"],
+            id_number=body.validated_data["id_number"],
+            name=body.validated_data["name"],
+        )
+        return _code_sent(row)
+
+
+class CodeResendView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="Send a new code for the same person and purpose",
+        description="The earlier code stops working. Same limits as the first code.",
+        parameters=[PK_PARAM],
+        request=None,
+        responses={201: s.CodeSentSerializer, **E400, **E429},
+        auth=[],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _code_sent(portal_services.code_resend(code_id=pk))
+
+
+class AccountOpenView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="Open a person's account (and get a token)",
+        description=(
+            "Step 2: the code of step 1, the real-name evidence its answer listed, and a password "
+            "(at least 10 characters, not common, not all digits). Five wrong codes end the code. "
+            "Answers with a token as `auth/token/` does."
+        ),
+        request=s.AccountOpenSerializer,
+        responses={201: s.TokenSerializer, **E400, **E409, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.AccountOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        account = portal_services.account_open(
+            code_id=data["code_id"], code=data["code"], password=data["password"], evidence=data["evidence"]
+        )
+        return _token_response(account, data["label"])
+
+
+class PasswordResetView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="Set a new password (and get a token)",
+        description=(
+            "Step 2 of a reset: the code of step 1 (purpose `reset`) and the new password. Unlocks a "
+            "sign-in locked by failures. `evidence` is ignored."
+        ),
+        request=s.AccountOpenSerializer,
+        responses={201: s.TokenSerializer, **E400, **E404, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.AccountOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        account = portal_services.password_reset(
+            code_id=data["code_id"], code=data["code"], password=data["password"]
+        )
+        return _token_response(account, data["label"])
 
 
 # --- the person's own data ---------------------------------------------------------------------------

@@ -104,7 +104,10 @@ class ItemSerializer(serializers.ModelSerializer):
 class EditionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     based_on: serializers.SlugRelatedField[Edition] = serializers.SlugRelatedField(
-        slug_field="number", read_only=True, allow_null=True, help_text="Number of the edition this one was copied from."
+        slug_field="number",
+        read_only=True,
+        allow_null=True,
+        help_text="Number of the edition this one was copied from.",
     )
     item_count = serializers.IntegerField(read_only=True)
 
