@@ -107,6 +107,38 @@ class AccountOpenSerializer(serializers.Serializer):
     )
 
 
+class AgentCodeRequestSerializer(serializers.Serializer):
+    credit_code = serializers.CharField(max_length=18, help_text="统一社会信用代码 of the employer.")
+    id_number = serializers.CharField(max_length=18, help_text="公民身份号码 of the agent.")
+    name = serializers.CharField(max_length=60, help_text="The agent's name as on the identity card.")
+
+
+class AgentCodeSentSerializer(serializers.Serializer):
+    code_id = serializers.IntegerField(help_text="Send it back with the code.")
+    employer = serializers.CharField(help_text="The employer's name, to confirm.")
+    phone = serializers.CharField(
+        help_text="The employer's contact phone on record the code went to, masked."
+    )
+    expires_at = serializers.DateTimeField()
+
+    def to_representation(self, sent: Any) -> dict[str, Any]:
+        return {
+            "code_id": sent.phone_code.pk,
+            "employer": sent.employer.name,
+            "phone": sent.masked_phone,
+            "expires_at": serializers.DateTimeField().to_representation(sent.phone_code.expires_at),
+        }
+
+
+class AgentAccountOpenSerializer(AgentCodeRequestSerializer):
+    code_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    code = serializers.CharField(max_length=6, min_length=6, help_text="The 6 digits of the text message.")
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    label = serializers.CharField(  # type: ignore[assignment]
+        max_length=60, required=False, allow_blank=True, default="", help_text="A name for the device."
+    )
+
+
 # --- the account holder ------------------------------------------------------------------------------
 
 
@@ -377,6 +409,15 @@ class StaffChangeRequestSerializer(serializers.Serializer):
         help_text="Insurance type codes for an increase (empty: the employer's usual types).",
     )
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StaffFileRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=(
+            "The staff changes file (.xlsx or .csv; columns action, id_number, name, date, insurance_types, "
+            "phone, household_type, address — as the employer site's template)."
+        )
+    )
 
 
 class StaffChangeSerializer(CaseSerializer):

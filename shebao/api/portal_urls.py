@@ -10,6 +10,8 @@ urlpatterns = [
     path("auth/codes/<int:pk>/resend/", v.CodeResendView.as_view(), name="auth-code-resend"),
     path("auth/account/", v.AccountOpenView.as_view(), name="auth-account"),
     path("auth/password/", v.PasswordResetView.as_view(), name="auth-password"),
+    path("auth/agent-codes/", v.AgentCodesView.as_view(), name="auth-agent-codes"),
+    path("auth/agent-account/", v.AgentAccountOpenView.as_view(), name="auth-agent-account"),
     path("me/", v.MeView.as_view(), name="me"),
     path("me/enrolments/", v.MyEnrolmentsView.as_view(), name="me-enrolments"),
     path("me/employers/", v.MyEmployersView.as_view(), name="me-employers"),
@@ -28,4 +30,5 @@ urlpatterns = [
     path("employer/cases/", v.EmployerCasesView.as_view(), name="employer-cases"),
     path("employer/cases/<str:number>/", v.EmployerCaseView.as_view(), name="employer-case"),
     path("employer/staff-changes/", v.EmployerStaffChangesView.as_view(), name="employer-staff-changes"),
+    path("employer/staff-changes/file/", v.EmployerStaffFileView.as_view(), name="employer-staff-file"),
 ]

@@ -46,6 +46,7 @@ from shebao.portal import selectors as portal_selectors
 from shebao.portal import services as portal_services
 from shebao.portal.models import AccountKind, ApiToken, PortalAccount
 from shebao.portal.realname import get_adapter
+from shebao.registry import selectors as registry_selectors
 from shebao.registry.models import Enrolment
 
 
@@ -289,6 +290,19 @@ def _staff_change(**kwargs: Any) -> Any:
     return portal_employer.staff_change_submit(**kwargs)
 
 
+def _agent_account_open(*, credit_code: str, **kwargs: Any) -> PortalAccount:
+    employer = registry_selectors.employer_by_credit_code("".join(credit_code.split()).upper())
+    if employer is None:  # the code was sent for an employer: a wrong credit code cannot match it
+        raise ApplicationError(
+            "code_expired", _("The code has expired, was used or was tried too often; ask for a new code.")
+        )
+    return portal_employer.agent_account_open(employer_id=employer.pk, **kwargs)
+
+
+def _staff_file(*, account: PortalAccount, file: Any) -> Any:
+    return portal_employer.staff_file_submit(account=account, file=file, filename=file.name or "staff")
+
+
 # --- tokens ------------------------------------------------------------------------------------------
 
 
@@ -473,6 +487,50 @@ class PasswordResetView(AnonymousView):
             code_id=data["code_id"], code=data["code"], password=data["password"]
         )
         return _token_response(account, data["label"])
+
+
+class AgentCodesView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="An employer's agent: send a one-time code to the employer's phone on record",
+        description=(
+            "Step 1 of opening an agent account: the employer's credit code and the agent's ID number "
+            "and name. The code goes to the employer's contact phone in the registry; one a minute, "
+            "five an hour per employer."
+        ),
+        request=s.AgentCodeRequestSerializer,
+        responses={201: s.AgentCodeSentSerializer, **E400, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.AgentCodeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sent = portal_employer.agent_code_send(**body.validated_data)
+        return Response(s.AgentCodeSentSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+
+class AgentAccountOpenView(AnonymousView):
+    @extend_schema(
+        tags=["auth"],
+        summary="An employer's agent: open the account (and get a token)",
+        description="Step 2: the same credit code, ID number and name, the code and a password.",
+        request=s.AgentAccountOpenSerializer,
+        responses={201: s.TokenSerializer, **E400, **E429},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = s.AgentAccountOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        account = _agent_account_open(
+            credit_code=v["credit_code"],
+            code_id=v["code_id"],
+            id_number=v["id_number"],
+            name=v["name"],
+            code=v["code"],
+            password=v["password"],
+        )
+        return _token_response(account, v["label"])
 
 
 # --- the person's own data ---------------------------------------------------------------------------
@@ -760,6 +818,28 @@ class EmployerCaseView(PortalView):
     def get(self, request: Request, number: str) -> Response:
         case = _employer_case(account=self.account(), number=number)
         return Response(s.CaseDetailSerializer(_case_progress(case, self.account())).data)
+
+
+class EmployerStaffFileView(PortalView):
+    portal_kinds = (AccountKind.EMPLOYER_AGENT,)
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=["employer"],
+        summary="Send a staff changes file: one case for all its rows",
+        description=(
+            "The whole file is checked first (as the registry's bulk import does); a file with any bad "
+            "row is refused with every bad row in `details` and nothing is sent. Completing the case "
+            "applies all rows or none."
+        ),
+        request={"multipart/form-data": s.StaffFileRequestSerializer},
+        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        body = s.StaffFileRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = _staff_file(account=self.account(), file=body.validated_data["file"])
+        return Response(s.StaffChangeSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
 class EmployerStaffChangesView(PortalView):

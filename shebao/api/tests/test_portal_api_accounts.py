@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -162,3 +163,80 @@ def test_code_requests_are_throttled_per_address(w: dict[str, Any], client: Clie
         for i in range(11)
     ]
     assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+# --- employers' agents -------------------------------------------------------------------------------
+
+
+def _agent_code(employer: Any) -> str:
+    from shebao.cases.models import Notification
+
+    body = (
+        Notification.objects.filter(channel="sms", person__isnull=True)
+        .order_by("-id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    assert body and employer.name in body
+    found = re.search(r"(?<!\d)\d{6}(?!\d)", body)
+    assert found, body
+    return found.group(0)
+
+
+def test_agent_opens_an_account_by_the_employers_phone(w: dict[str, Any], client: Client) -> None:
+    employer, agent_id = rf.employer(at=w["county"], name="第三家有限公司"), rf.make_id_number(seq=31)
+    start = {"credit_code": employer.credit_code, "id_number": agent_id, "name": "吴九"}
+    sent = _post(client, "/api/v1/auth/agent-codes/", start)
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["employer"] == employer.name and "*" in sent.json()["phone"]
+    code = _agent_code(employer)
+    assert code not in sent.content.decode()
+    opening = {
+        **start,
+        "code_id": sent.json()["code_id"],
+        "code": code,
+        "password": PASSWORD,
+        "label": "agent phone",
+    }
+    other = _post(client, "/api/v1/auth/agent-account/", dict(opening, credit_code=w["employer"].credit_code))
+    assert (
+        other.status_code == 400 and _error_code(other) == "code_expired"
+    )  # the code is this employer's only
+    opened = _post(client, "/api/v1/auth/agent-account/", opening)
+    assert opened.status_code == 201, opened.content
+    assert opened.json()["account_kind"] == "employer_agent"
+    mine = client.get("/api/v1/employer/", headers=auth(opened.json()["token"]))
+    assert mine.status_code == 200 and mine.json()["credit_code"] == employer.credit_code
+    assert token_for(client, agent_id, credit_code=employer.credit_code)
+
+
+def test_agent_sends_a_staff_file_as_one_case_and_bad_rows_send_nothing(
+    w: dict[str, Any], client: Client
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shebao.api.tests.test_portal_api_world import ONLINE_BULK
+    from shebao.cases.models import Case, CaseStatus
+
+    key = token_for(client, w["agent_id_number"], credit_code=w["employer"].credit_code)
+    header = "action,id_number,name,date,insurance_types,phone,household_type,address\n"
+    newcomer = rf.make_id_number(seq=41)
+    good = f"{header}增员,{newcomer},郑新,2026-02-01,,13900000000,城镇,测试县人民路2号\n"
+    bad = f"{header}跳槽,{rf.make_id_number(seq=42)},某人,2026-02-28,,,,\n增员,12345,某人,2026-02-01,,,,\n"
+    url = "/api/v1/employer/staff-changes/file/"
+    refused = client.post(url, {"file": SimpleUploadedFile("staff.csv", bad.encode())}, headers=auth(key))
+    assert refused.status_code == 400 and _error_code(refused) == "bulk_invalid"
+    assert len(refused.json()["error"]["details"]) >= 2  # every bad row, at once
+    assert not Case.objects.filter(item_code=ONLINE_BULK).exists()
+    sent = client.post(url, {"file": SimpleUploadedFile("staff.csv", good.encode())}, headers=auth(key))
+    assert sent.status_code == 201, sent.content
+    case = Case.objects.get(number=sent.json()["number"])
+    assert case.item_code == ONLINE_BULK and case.status == CaseStatus.SUBMITTED
+    assert case.employer == w["employer"] and len(case.data["rows"]) == 1
+    person_key = token_for(client, w["person"].id_number)
+    assert (
+        client.post(
+            url, {"file": SimpleUploadedFile("staff.csv", good.encode())}, headers=auth(person_key)
+        ).status_code
+        == 403
+    )

@@ -27,6 +27,7 @@ PASSWORD = "Shebao@2026"
 ONLINE_GENERAL = "SB-OL-101"  # phone change, online, completes on acceptance
 ONLINE_SPECIAL = "SB-OL-201"  # data change, online, reviewed
 ONLINE_EMPLOYER = "SB-CJ-005"  # staff increase, online, for employers' agents
+ONLINE_BULK = "SB-CJ-099"  # staff changes file, online, for employers' agents (its own endpoint)
 
 
 def _online_items() -> list[dict[str, Any]]:
@@ -64,6 +65,14 @@ def _online_items() -> list[dict[str, Any]]:
             name_zh="职工增员（网办）",
             name_en="Staff increase (online)",
             effect_code="registry.staff_increase",
+            channels=["online"],
+        ),
+        item_data(
+            code=ONLINE_BULK,
+            order=33,
+            name_zh="职工批量增减员申报（网办）",
+            name_en="Staff changes file (online)",
+            effect_code="portal.staff_changes_bulk",
             channels=["online"],
         ),
     ]
