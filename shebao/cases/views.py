@@ -72,13 +72,33 @@ def _case_for(request: HttpRequest, number: str) -> Case | None:
     try:
         return case_for_user(user=user, number=number)
     except ApplicationError:
-        # The teller who accepted it may print its receipt even if the applicant's region is not theirs.
-        return (
-            Case.objects.select_related(
-                "item", "item__edition", "region", "person", "employer", "outlet", "window"
-            )
-            .filter(number=number, accepted_by=user)
-            .first()
+        pass
+    # The teller who accepted it may print its receipt even if the applicant's region is not theirs.
+    case = (
+        Case.objects.select_related(
+            "item", "item__edition", "region", "person", "employer", "outlet", "window"
+        )
+        .filter(number=number, accepted_by=user)
+        .first()
+    )
+    if case is None:
+        _audit_other_region(user, number)
+    return case
+
+
+def _audit_other_region(user: User, number: str) -> None:
+    """A case of another region asked for: the page says "not found" as for a missing one, and the
+    attempt is audited (looking at other regions' cases is what an audit wants to see)."""
+    other = Case.objects.select_related("region").filter(number=(number or "").strip()[:40]).first()
+    if other is not None:
+        from shebao.cases.services.clock import refuse
+
+        refuse(
+            by=user,
+            case=other,
+            code="other_region",
+            message=_("This case belongs to another region."),
+            status=404,
         )
 
 

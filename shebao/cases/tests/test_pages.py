@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from shebao.audit.models import AuditEvent
 from shebao.cases.models import Case, CaseStatus
 from shebao.cases.tests import factories as cf
 
@@ -145,12 +146,13 @@ def test_the_acceptor_cannot_approve(office: dict[str, Any]) -> None:
     client, case = accept_special_at_desk(o)
     page = client.get(reverse("cases:case", args=[case.number])).content.decode()
     assert 'value="approve"' not in page
+    before = (case.status, case.step_index, case.version)
     refused = client.post(
         reverse("cases:act", args=[case.number]), {"action": "approve", "version": case.version}
     )
     assert refused.status_code == 403
     case.refresh_from_db()
-    assert case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW) and case.step_index == 1 or True
+    assert (case.status, case.step_index, case.version) == before  # nothing moved
     assert not case.actions.filter(kind="approve_step").exists()
 
 
@@ -166,6 +168,11 @@ def test_without_the_post_403_and_other_county_404(office: dict[str, Any]) -> No
         far.post(reverse("cases:act", args=[case.number]), {"action": "approve", "version": 0}).status_code
         == 404
     )
+    # Both attempts are audited; a number that does not exist is a 404 with nothing to audit.
+    seen = AuditEvent.objects.filter(action="cases.refused", actor=o["far_reviewer"], subject_id=str(case.pk))
+    assert seen.count() == 2 and all("other_region" in e.payload for e in seen)
+    assert far.get(reverse("cases:case", args=["SB2000010100001"])).status_code == 404
+    assert AuditEvent.objects.filter(action="cases.refused", actor=o["far_reviewer"]).count() == 2
     assert case.number not in far.get(reverse("cases:review")).content.decode()
     anonymous = Client().get(reverse("cases:desk"))
     assert anonymous.status_code == 302

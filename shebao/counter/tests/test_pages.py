@@ -83,7 +83,8 @@ def test_console_calls_serves_and_links_the_case_desk(client, w):
     ticket = services.ticket_issue(outlet=w["outlet"], zone="enrolment")
     teller = w["tellers"][0]
     client.force_login(teller)
-    assert "签到" in client.get("/counter/window/").content.decode() or True
+    before = client.get("/counter/window/").content.decode()
+    assert "窗口签到" in before and f'value="{w["windows"]["1"].pk}"' in before  # not signed in yet
     client.post("/counter/window/sign-in/", {"window": w["windows"]["1"].pk})
     client.post("/counter/window/next/")
     client.post("/counter/window/start/", {"ticket": ticket.pk})
