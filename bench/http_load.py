@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+BENCH_SECRET_KEY = "bench-only-" + "x" * 50  # throwaway servers and databases
 WORKERS = 2
 
 _running: dict[int, subprocess.Popen[bytes]] = {}
@@ -74,6 +75,7 @@ def gunicorn_server(*, settings_module: str, probe: str, log_path: Path) -> Iter
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "SHEBAO_DEBUG": "0",
+        "SHEBAO_SECRET_KEY": os.environ.get("SHEBAO_SECRET_KEY", BENCH_SECRET_KEY),
         "SHEBAO_ALLOWED_HOSTS": HOST,
     }
     cmd = [

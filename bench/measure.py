@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "shebao.settings"
 os.environ["SHEBAO_DEBUG"] = "0"
+os.environ.setdefault("SHEBAO_SECRET_KEY", "bench-only-" + "x" * 50)  # throwaway databases
 os.environ["SHEBAO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 
 import django  # noqa: E402

@@ -9,14 +9,32 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHEBAO_VAR_DIR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("SHEBAO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")  # noqa: S105
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SHEBAO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = os.environ.get("SHEBAO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("SHEBAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SHEBAO_DEBUG=0 needs SHEBAO_SECRET_KEY: a long random value of your own (sessions, CSRF tokens "
+        "and one-time codes are signed with it), e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+# Behind a TLS-terminating proxy (SHEBAO_HTTPS=1): secure cookies, redirect plain HTTP, HSTS. The proxy
+# must set X-Forwarded-Proto and strip it from what clients send.
+SHEBAO_HTTPS = os.environ.get("SHEBAO_HTTPS", "0") == "1"
+if SHEBAO_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SHEBAO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SHEBAO_HSTS_SUBDOMAINS", "0") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,7 +104,9 @@ def _database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": int(os.environ.get("SHEBAO_CONN_MAX_AGE", "60")),  # reuse connections between requests
+        "CONN_MAX_AGE": int(
+            os.environ.get("SHEBAO_CONN_MAX_AGE", "60")
+        ),  # reuse connections between requests
         "TEST": {"NAME": "test_" + parsed.path.lstrip("/")},
     }
 

@@ -43,6 +43,7 @@ os.environ.update(
     {
         "DJANGO_SETTINGS_MODULE": "shebao.settings",
         "SHEBAO_DEBUG": "0",
+        "SHEBAO_SECRET_KEY": "bench-only-" + "x" * 50,  # throwaway server and database
         "SHEBAO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SHEBAO_CONN_MAX_AGE": "60",
     }
