@@ -13,6 +13,7 @@ from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
 from shebao.cases.services.flow import current_step
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
+from shebao.core.permissions import Perm
 
 OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
 
@@ -48,13 +49,26 @@ def review_queue(*, user: Any) -> list[Case]:
     return queue
 
 
+# Posts that work at a window: they also read cases accepted at their region's outlets.
+WINDOW_PERMS = (Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_ACCEPT_BANK)
+
+
 def case_for_user(*, user: Any, number: str) -> Case:
-    """The case with this number if it lies in the user's region or the user accepted it (a case routed
-    to the applicant's region stays readable by its acceptor); otherwise not found (no hint it exists)."""
+    """The case with this number if it lies in the user's region or the user accepted it; otherwise not
+    found (no hint it exists).
+
+    A case routed to the applicant's region (无差别受理) stays readable at the hall that accepted it: by
+    its acceptor, and by the hall's window staff, who hand out the result and take a supplement there.
+    Reviewers and leaders of the accepting region do not see it (its steps are not theirs).
+    """
+    regions = visible_regions(user)
+    readable = Q(region__in=regions) | Q(accepted_by=user)
+    if any(user.has_perm_code(p) for p in WINDOW_PERMS):
+        readable |= Q(outlet__region__in=regions)
     case = (
         _cases()
         .filter(number=(number or "").strip())
-        .filter(Q(region__in=visible_regions(user)) | Q(accepted_by=user))
+        .filter(readable)
         .prefetch_related("item__steps", "item__materials", "actions__by")
         .first()
     )

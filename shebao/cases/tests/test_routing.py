@@ -142,9 +142,38 @@ def test_the_acceptor_in_city_a_still_reads_the_routed_case(two_cities):
     assert "乙一县社保中心" in page.content.decode()  # the acceptance says who handles the review steps
     receipt = client.get(reverse("cases:receipt", args=[case.number])).content.decode()
     assert case.number in receipt
-    # Another teller of county A1 who did not accept it does not see it.
+    # Window staff of the accepting hall read it too (result pickup, supplements); its reviewers do not.
+    assert case_for_user(user=w["general_teller"], number=case.number) == case
     with pytest.raises(ApplicationError):
-        case_for_user(user=w["general_teller"], number=case.number)
+        case_for_user(user=w["reviewer_a"], number=case.number)
+
+
+def test_a_supplement_for_a_routed_case_is_taken_at_the_hall_that_accepted_it(two_cities):
+    """County B1 returns the case for correction; the applicant brings the material back to the hall in
+    county A1, where another window records it; the case goes back to county B1's review step."""
+    from shebao.cases.services import case_return
+
+    w = two_cities
+    case = accept_for_b(w)
+    case = case_return(
+        case=case, by=w["reviewer_b"], version=case.version, missing=["劳动合同复印件"], comment=""
+    )
+    assert case.status == CaseStatus.RETURNED
+    colleague = client_for(w["general_teller"])
+    page = colleague.get(reverse("cases:case", args=[case.number]))
+    assert page.status_code == 200 and 'value="supplement"' in page.content.decode()
+    response = colleague.post(
+        reverse("cases:act", args=[case.number]),
+        {"action": "supplement", "received": ["1"], "s-comment": "补交"},
+    )
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    case.refresh_from_db()
+    assert case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW) and case.deadline is not None
+    supplement = case.actions.get(kind=ActionKind.SUPPLEMENT)
+    assert supplement.by == w["general_teller"]
+    assert case in review_queue(user=w["reviewer_b"]) and case not in review_queue(user=w["reviewer_a"])
+    # The accepting county's reviewer still cannot open it.
+    assert client_for(w["reviewer_a"]).get(reverse("cases:case", args=[case.number])).status_code == 404
 
 
 def test_progress_names_the_office_of_each_step(two_cities):
