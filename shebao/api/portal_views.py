@@ -636,9 +636,11 @@ class MySupplementView(PortalView):
 
 
 class MyMessagesView(PortalView):
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
     @extend_schema(
         tags=["me"],
-        summary="My messages (results, notices, returns for correction)",
+        summary="My messages (results, notices, returns for correction; an agent's: the employer's cases')",
         responses={200: s.MessageSerializer(many=True), **AUTH_ERRORS},
     )
     def get(self, request: Request) -> Response:
@@ -646,6 +648,8 @@ class MyMessagesView(PortalView):
 
 
 class MyMessageReadView(PortalView):
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
     @extend_schema(
         tags=["me"],
         summary="Mark a message read",

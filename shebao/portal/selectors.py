@@ -249,12 +249,21 @@ def case_detail(*, account: PortalAccount, case: Case) -> CaseDetail:
 
 
 def my_messages(*, account: PortalAccount) -> QuerySet[Notification]:
-    """The person's messages (results, returns, notices), newest first; code texts are not messages."""
-    if not account.person_id:
+    """The account's messages (results, returns, notices), newest first; code texts are not messages.
+
+    A person reads their own; an employer's agent reads those about the employer's cases (sent to no
+    person: an employer's case has none).
+    """
+    if account.kind == AccountKind.EMPLOYER_AGENT and account.employer_id:
+        mine = Notification.objects.filter(
+            case__employer_id=account.employer_id, person__isnull=True, staff__isnull=True
+        )
+    elif account.kind == AccountKind.PERSON and account.person_id:
+        mine = Notification.objects.filter(person_id=account.person_id, staff__isnull=True)
+    else:
         return Notification.objects.none()
     return (
-        Notification.objects.filter(person_id=account.person_id, staff__isnull=True)
-        .exclude(channel__in=INBOX_EXCLUDED_CHANNELS)
+        mine.exclude(channel__in=INBOX_EXCLUDED_CHANNELS)
         .select_related("case")
         .order_by("-created_at", "-id")
     )

@@ -329,40 +329,50 @@ def _person(account: PortalAccount) -> Person:
     return account.person
 
 
+def _holder(account: PortalAccount) -> Any:
+    """Whose data the account reads: the person, or the agent's employer."""
+    if account.kind == AccountKind.EMPLOYER_AGENT and account.employer is not None:
+        return account.employer
+    return _person(account)
+
+
 @transaction.atomic
 def query_record(*, account: PortalAccount, page: str, case: Case | None = None) -> None:
-    """Audit one query of the person's own data (free of charge and recorded: 经办条例 Art. 32)."""
-    person = _person(account)
+    """Audit one query of the person's (or the agent's employer's) own data (free of charge and
+    recorded: 经办条例 Art. 32)."""
+    holder = _holder(account)
     extra: dict[str, Any] = {"page": page}
     if case is not None:
         extra["case"] = case.number
     audit_record(
         actor=account.user,
         action="portal.query",
-        subject=person,
-        region_code=person.region.code,
+        subject=holder,
+        region_code=holder.region.code,
         extra=extra,
     )
 
 
-@transaction.atomic
 def message_open(*, account: PortalAccount, notification: Notification) -> Notification:
-    """Open one of the person's messages: marked read the first time, the reading audited."""
-    person = _person(account)
-    if notification.person_id != person.pk:
+    """Open one of the account's messages: marked read the first time, the reading audited."""
+    from shebao.portal.selectors import my_message
+
+    if my_message(account=account, pk=notification.pk) is None:
         raise ApplicationError("not_found", _("No such message."), status=404)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
+    holder = _holder(account)
+    with transaction.atomic():
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=notification.read_at
+            )
+        audit_record(
+            actor=account.user,
+            action="portal.query",
+            subject=holder,
+            region_code=holder.region.code,
+            extra={"page": "message", "message": notification.pk},
         )
-    audit_record(
-        actor=account.user,
-        action="portal.query",
-        subject=person,
-        region_code=person.region.code,
-        extra={"page": "message", "message": notification.pk},
-    )
     return notification
 
 

@@ -414,7 +414,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- messages ---------------------------------------------------------------------------------------
 
 
-@portal_required(AccountKind.PERSON)
+@portal_required(AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
 def message_list(request: HttpRequest) -> HttpResponse:
     account = portal_account(request)
     services.query_record(account=account, page="messages")
@@ -423,7 +423,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@portal_required(AccountKind.PERSON)
+@portal_required(AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = portal_account(request)
     notification = selectors.my_message(account=account, pk=pk)

@@ -306,6 +306,30 @@ def test_person_token_cannot_use_employer_endpoints(w: dict[str, Any], api: Clie
     assert api.get("/api/v1/employer/staff/").status_code == 403
 
 
+def test_agent_messages_are_the_employers_cases(w: dict[str, Any], client: Client) -> None:
+    from shebao.cases.models import Case
+    from shebao.cases.notify import notify
+
+    key = token_for(client, w["agent_id_number"], credit_code=w["employer"].credit_code)
+    other = w["other_person"]
+    sent = client.post(
+        "/api/v1/employer/staff-changes/",
+        {"action": "increase", "id_number": other.id_number, "name": other.name, "date": "2026-11-01"},
+        content_type="application/json",
+        headers=auth(key),
+    )
+    case = Case.objects.get(number=sent.json()["number"])
+    notify(subject="单位办件消息", body="请补正", case=case)
+    notify(subject="个人消息", body="给个人的", case=w["done_case"], person=w["person"])
+    listed = client.get("/api/v1/me/messages/", headers=auth(key)).json()["results"]
+    subjects = [m["subject"] for m in listed]
+    assert "单位办件消息" in subjects and "个人消息" not in subjects  # the employer's, never a person's
+    mine = next(m for m in listed if m["subject"] == "单位办件消息")
+    assert client.post(f"/api/v1/me/messages/{mine['id']}/read/", headers=auth(key)).status_code == 200
+    other_key = token_for(client, w["other_agent_id_number"], credit_code=w["other_employer"].credit_code)
+    assert client.post(f"/api/v1/me/messages/{mine['id']}/read/", headers=auth(other_key)).status_code == 404
+
+
 # --- CSRF ----------------------------------------------------------------------------------------------
 
 

@@ -11,8 +11,8 @@ register = template.Library()
 
 @register.simple_tag
 def portal_unread(account: Any) -> int:
-    """Unread messages of a person account (0 for anyone else)."""
-    if not account or getattr(account, "kind", "") != "person":
+    """Unread messages of a person's or an employer agent's account (0 for anyone else)."""
+    if not account or getattr(account, "kind", "") not in ("person", "employer_agent"):
         return 0
     from shebao.portal.selectors import unread_count
 

@@ -628,3 +628,30 @@ def test_the_file_item_is_refused_without_its_file_and_staff_see_its_rows_masked
     case = Case.objects.get(employer=w["ours"], item_code=BULK_ITEM)
     shown = str(masked_data(case))
     assert leaver.id_number not in shown and leaver.id_number[:6] in shown
+
+
+@pytest.mark.django_db
+def test_agent_reads_the_messages_of_the_employers_cases_only(w: dict[str, Any]) -> None:
+    from shebao.audit.models import AuditEvent
+    from shebao.cases.models import Notification
+    from shebao.cases.services.online import online_return
+
+    account, _ = open_agent(w["ours"])
+    leaver = w["staff"][0]
+    case = svc.staff_change_submit(
+        account=account, action=svc.DECREASE, id_number=leaver.id_number, name=leaver.name, on=START
+    )
+    online_return(case=case, by=w["online_teller"], version=case.version, missing=["减员申报表"], comment="")
+    message = Notification.objects.filter(case=case, person__isnull=True).latest("id")  # the return
+    client = signed_in(account)
+    inbox = client.get(reverse("portal:messages")).content.decode()
+    assert case.number in inbox and 'class="badge"' in inbox  # unread, counted in the menu
+    page = client.get(reverse("portal:message", args=[message.pk])).content.decode()
+    assert "减员申报表" in page and reverse("portal:employer_case", args=[case.number]) in page
+    message.refresh_from_db()
+    assert message.read_at is not None
+    read = AuditEvent.objects.filter(action="portal.query", actor=account.user).order_by("-id").first()
+    assert read is not None and read.subject_id == str(w["ours"].pk) and '"message"' in read.payload
+    other, _ = open_agent(w["theirs"], name="别家经办", seq=33)
+    assert case.number not in signed_in(other).get(reverse("portal:messages")).content.decode()
+    assert signed_in(other).get(reverse("portal:message", args=[message.pk])).status_code == 404
