@@ -575,32 +575,6 @@ def staff_change_submit(
     return case
 
 
-def _file_rows(file: Any, filename: str) -> list[dict[str, Any]]:
-    """The rows of a checked file as plain data (the registry's parser; nothing in the file is run)."""
-    source = bulk._Source(file, filename)
-    known = set(InsuranceType.objects.values_list("code", flat=True))
-    rows: list[dict[str, Any]] = []
-    try:
-        for cells in bulk._data_rows(source, None, None):
-            parsed = bulk._parse_row(cells, known)
-            rows.append(
-                {
-                    "row": parsed.number,
-                    "action": parsed.action,
-                    "id_number": parsed.id_number,
-                    "name": parsed.name,
-                    "date": parsed.date.isoformat() if parsed.date else "",
-                    "insurance_types": parsed.insurance_types,
-                    "phone": parsed.phone,
-                    "household_type": parsed.household_type,
-                    "address": parsed.address,
-                }
-            )
-    finally:
-        source.close()
-    return rows
-
-
 def upload_limit() -> int:
     """The largest staff file accepted online: the smaller of the upload and the bulk-import limits."""
     return min(int(getattr(settings, "SHEBAO_UPLOAD_MAX_BYTES", bulk.MAX_BYTES)), bulk.MAX_BYTES)
@@ -625,7 +599,7 @@ def staff_file_submit(*, account: PortalAccount, file: Any, filename: str) -> Ca
             _("The file is larger than %(size)s MB.") % {"size": round(upload_limit() / (1024 * 1024), 1)},
         )
     bulk.staff_changes_check(employer=employer, file=file, filename=filename)
-    rows = _file_rows(file, filename)
+    rows = bulk.staff_change_rows(file=file, filename=filename)
     increases = sum(1 for r in rows if r["action"] == INCREASE)
     data = {
         "credit_code": employer.credit_code,

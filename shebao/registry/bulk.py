@@ -539,6 +539,33 @@ def staff_changes_check(
         source.close()
 
 
+def staff_change_rows(*, file: Any, filename: str) -> list[dict[str, Any]]:
+    """The rows of a staff changes file as plain data, parsed like an import (nothing in the file is
+    run); check the file first (`staff_changes_check`): this only parses."""
+    source = _Source(file, filename)
+    known = set(InsuranceType.objects.values_list("code", flat=True))
+    rows: list[dict[str, Any]] = []
+    try:
+        for cells in _data_rows(source, None, None):
+            parsed = _parse_row(cells, known)
+            rows.append(
+                {
+                    "row": parsed.number,
+                    "action": parsed.action,
+                    "id_number": parsed.id_number,
+                    "name": parsed.name,
+                    "date": parsed.date.isoformat() if parsed.date else "",
+                    "insurance_types": parsed.insurance_types,
+                    "phone": parsed.phone,
+                    "household_type": parsed.household_type,
+                    "address": parsed.address,
+                }
+            )
+    finally:
+        source.close()
+    return rows
+
+
 def _check(employer: Employer, source: _Source, progress: Progress | None) -> int:
     _check_employer(employer)
     checker = _Checker(employer)

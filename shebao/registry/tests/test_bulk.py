@@ -150,6 +150,20 @@ def test_the_same_file_in_chinese(tmp_path: Path, employer: Employer) -> None:
     assert "没有写入任何数据" in str(caught.value.message)
 
 
+def test_rows_as_data_in_file_order_with_actions_and_dates_parsed(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "staff.csv",
+        ZH_HEADER,
+        [_increase(2, action="增员"), ["减员", make_id(3), "测试3", "2025-04-30", "", "", "", ""]],
+    )
+    rows = bulk.staff_change_rows(file=path, filename=path.name)
+    assert [(r["row"], r["action"], r["id_number"], r["date"]) for r in rows] == [
+        (2, bulk.INCREASE, make_id(2), "2025-03-01"),
+        (3, bulk.DECREASE, make_id(3), "2025-04-30"),
+    ]
+    assert rows[0]["phone"] == "13800000000" and rows[0]["name"] == "测试2"
+
+
 # --- a good file --------------------------------------------------------------------------------
 
 
