@@ -22,7 +22,7 @@ from shebao.core.models import Post, pick_language
 STATIC_DIR = Path(settings.BASE_DIR) / "shebao" / "static"
 LOGO_PATH = STATIC_DIR / "shebao" / "logo.svg"
 
-# The notice must fit one page: try the normal type size (pt) first, then smaller ones.
+# The notice should fit one page: try the normal type size (pt) first, then smaller ones.
 NOTICE_FONT_SIZES = (11.0, 10.0, 9.0, 8.0, 7.0, 6.0)
 
 
@@ -96,11 +96,14 @@ def render_guide_pdf(*, item: ServiceItem, binding: LocalBinding | None) -> byte
 
 
 def render_notice_pdf(*, item: ServiceItem, binding: LocalBinding | None) -> bytes:
-    """The one-page service notice (办事须知) to hang at a window or hand out: checklist, limits, where."""
+    """The one-page service notice (办事须知) to hang at a window or hand out: checklist, limits, where.
+
+    Type shrinks until it fits one page; an item too long for that at 6 pt continues on a second page."""
     context = guide_context(item=item, binding=binding)
     for size in NOTICE_FONT_SIZES:
         document = _render("catalogue/pdf/notice.html", {**context, "font_size": size})
         if len(document.pages) == 1:
             return document.write_pdf()
-    # Even the smallest type overflows: keep the first page rather than hand out two sheets.
-    return document.copy(document.pages[:1]).write_pdf()
+    # Even the smallest type overflows: hand out a second sheet rather than cut off the end (where to
+    # go, the phone numbers).
+    return document.write_pdf()

@@ -50,7 +50,10 @@ def pdfs(django_db_setup, django_db_blocker):
         long_item = item_data(
             code="SB-G-LONG", name_zh="材料很多的事项", materials=[_material(i) for i in range(24)]
         )
-        make_published_edition(items=[item_data(), special_item_data(), long_item])
+        too_long = item_data(
+            code="SB-G-HUGE", order=99, name_zh="材料极多的事项", materials=[_material(i) for i in range(70)]
+        )
+        make_published_edition(items=[item_data(), special_item_data(), long_item, too_long])
         binding_save(
             region=regions["county_a1"],
             item_code="SB-S-001",
@@ -62,6 +65,7 @@ def pdfs(django_db_setup, django_db_blocker):
             "guide": reverse("catalogue:item_pdf", args=["SB-S-001"]) + "?region=990101",
             "notice": reverse("catalogue:notice_pdf", args=["SB-S-001"]) + "?region=990101",
             "long_notice": reverse("catalogue:notice_pdf", args=["SB-G-LONG"]),
+            "huge_notice": reverse("catalogue:notice_pdf", args=["SB-G-HUGE"]),
         }.items():
             out[key] = client.get(url)
         transaction.set_rollback(True)
@@ -113,6 +117,13 @@ def test_notice_is_exactly_one_page(pdfs):
 
 def test_notice_with_many_materials_still_fits_one_page(pdfs):
     assert _page_count(pdfs["long_notice"].content) == 1
+
+
+def test_notice_too_long_for_one_page_continues_rather_than_losing_its_end(pdfs):
+    # 70 materials do not fit even at the smallest type: the checklist, "where and when" and the
+    # phone numbers at the bottom go on a second sheet instead of being cut off.
+    assert pdfs["huge_notice"].status_code == 200
+    assert _page_count(pdfs["huge_notice"].content) == 2
 
 
 def test_guide_has_at_least_one_page(pdfs):
