@@ -21,7 +21,7 @@ from django.db import transaction
 
 from shebao.audit.services import audit_record
 from shebao.core.models import Office, Post, Region, RegionLevel, User
-from shebao.core.permissions import Perm, PostCode
+from shebao.core.permissions import PostCode
 
 DEMO_PASSWORD = "Shebao@2026"  # noqa: S105 - the published demo password, printed by demo_seed
 
@@ -77,15 +77,6 @@ CITIES: list[tuple[str, str, str, list[tuple[str, str, str, list[tuple[str, str,
     ),
 ]
 
-# A county-level post for filling in local bindings: the province administrator's post would also
-# let a county publish the province's standard, which 四级四同 forbids.
-LOCAL_ADMIN_POST = (
-    "local_admin",
-    "县级业务管理员",
-    "Local administrator",
-    [Perm.CATALOGUE_BIND, Perm.CONFORMANCE_VIEW],
-)
-
 
 @dataclass(frozen=True)
 class DemoStaff:
@@ -103,7 +94,7 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("reviewer", "陈静", PostCode.REVIEWER, "990121"),
     DemoStaff("leader", "刘志强", PostCode.SECTION_LEADER, "990121"),
     DemoStaff("bank", "赵敏", PostCode.BANK_AGENT, "990121"),
-    DemoStaff("county_admin", "吴德明", LOCAL_ADMIN_POST[0], "990221"),
+    DemoStaff("county_admin", "吴德明", PostCode.LOCAL_ADMIN, "990221"),
     DemoStaff("teller2", "郑雪梅", PostCode.GENERAL_TELLER, "990221"),
 )
 
@@ -169,22 +160,6 @@ def _office(region: Region, index: int, by: Any, created: dict[str, int]) -> Off
     return office
 
 
-def _local_admin_post(by: Any, created: dict[str, int]) -> Post:
-    code, name_zh, name_en, perms = LOCAL_ADMIN_POST
-    post = Post.objects.filter(code=code).first()
-    if post is not None:
-        return post
-    post = Post.objects.create(code=code, name_zh=name_zh, name_en=name_en, permissions=perms)
-    audit_record(
-        actor=by,
-        action="core.post_created",
-        subject=post,
-        new={"code": code, "name_zh": name_zh, "name_en": name_en, "permissions": perms},
-    )
-    created["posts"] = created.get("posts", 0) + 1
-    return post
-
-
 def _staff(spec: DemoStaff, office: Office, by: Any, created: dict[str, int]) -> User:
     user = User.objects.filter(username=spec.username).first()
     if user is not None:
@@ -230,6 +205,5 @@ def demo_province_create(*, by: Any = None) -> DemoProvince:
         region_code: _office(region, index, by, created)
         for index, (region_code, region) in enumerate(regions.items(), start=1)
     }
-    _local_admin_post(by, created)
     staff = {spec.username: _staff(spec, offices[spec.region_code], by, created) for spec in DEMO_STAFF}
     return DemoProvince(province=province, regions=regions, staff=staff, created=created)

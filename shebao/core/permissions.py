@@ -75,6 +75,7 @@ class PostCode:
     AUDITOR = "auditor"  # 稽核员
     ADMIN = "admin"  # 系统管理员
     BANK_AGENT = "bank_agent"  # 银行网点柜员
+    LOCAL_ADMIN = "local_admin"  # 县级业务管理员
 
 
 # code: (name_zh, name_en, permission codes)
@@ -147,4 +148,11 @@ DEFAULT_POSTS: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     PostCode.BANK_AGENT: ("银行网点柜员", "Bank-outlet agent", [Perm.CASE_ACCEPT_BANK, Perm.COUNTER_SERVE]),
+    # A city's or county's administrator fills in the local bindings (address, hours, phones) of the
+    # province's items; it may not edit or publish the catalogue itself, which 四级四同 forbids.
+    PostCode.LOCAL_ADMIN: (
+        "县级业务管理员",
+        "Local administrator",
+        [Perm.CATALOGUE_BIND, Perm.CONFORMANCE_VIEW],
+    ),
 }
