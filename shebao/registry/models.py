@@ -286,3 +286,40 @@ class DepartmentAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.record_type}:{self.record_key}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be applied")
+    RUNNING = "running", _("Being applied")
+    DONE = "done", _("Applied to the registry")
+    FAILED = "failed", _("Refused, nothing written")
+
+
+class StaffChangesJob(models.Model):
+    """批量增减员任务: a staff changes file applied in the background (a Celery task), all or nothing.
+
+    The file waits under `SHEBAO_UPLOAD_ROOT/staff-changes/` until the task has run, then is deleted;
+    the outcome (counts, or every bad row) stays here.
+    """
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="staff_changes_jobs")
+    filename = models.CharField(_("file name"), max_length=200)
+    path = models.CharField(max_length=200, blank=True)  # relative to the jobs folder; "" once removed
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    result = models.JSONField(_("counts"), default=dict, blank=True)
+    error_message = models.TextField(_("why refused"), blank=True)
+    error_details = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("job finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff changes job")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("persons/<int:pk>/full-id/", views.person_reveal_id, name="person_full_id"),
     path("employers/<int:pk>/", views.employer_detail, name="employer"),
     path("employers/<int:pk>/staff-changes/", views.employer_staff_changes, name="employer_staff_changes"),
+    path("employers/<int:pk>/staff-changes/<int:job>/", views.staff_changes_job, name="staff_changes_job"),
 ]

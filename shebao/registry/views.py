@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +33,7 @@ from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_account, mask_id_number, mask_phone
 from shebao.core.models import Region
 from shebao.core.permissions import Perm
-from shebao.registry import selectors
+from shebao.registry import bulk_jobs, selectors
 from shebao.registry.forms import AsOfForm, SearchForm, StaffChangesForm
 from shebao.registry.models import (
     Employer,
@@ -43,14 +42,11 @@ from shebao.registry.models import (
     EnrolmentStatus,
     Gender,
     HouseholdType,
+    JobStatus,
     Person,
     PersonStatus,
+    StaffChangesJob,
 )
-
-try:  # bulk staff changes land separately; the employer page works without them
-    from shebao.registry import bulk
-except ImportError:  # pragma: no cover
-    bulk = None  # type: ignore[assignment]
 
 SEARCH_LIMIT = 50
 FULL_ID_ACTION = "registry.full_id_viewed"
@@ -454,7 +450,7 @@ def _employer_context(request: HttpRequest, employer: Employer) -> dict[str, Any
         )
     all_history = request.GET.get("history") == "all"
     changes = list(selectors.employer_history(employer=employer)) if all_history else overview.recent_changes
-    can_bulk = bulk is not None and user.has_perm_code(Perm.REGISTRY_BULK)
+    can_bulk = user.has_perm_code(Perm.REGISTRY_BULK)
     return {
         "employer": employer,
         "overview": overview,
@@ -475,6 +471,7 @@ def _employer_context(request: HttpRequest, employer: Employer) -> dict[str, Any
         "as_of": as_of,
         "can_bulk": can_bulk,
         "bulk_form": StaffChangesForm() if can_bulk else None,
+        "bulk_jobs": list(StaffChangesJob.objects.filter(employer=employer)[:5]) if can_bulk else [],
     }
 
 
@@ -491,9 +488,9 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(Perm.REGISTRY_VIEW)
 @require_POST
 def employer_staff_changes(request: HttpRequest, pk: int) -> HttpResponse:
-    """Bulk staff increase and decrease from a file: all or nothing, every bad row listed."""
+    """Bulk staff increase and decrease from a file: queued as a job, applied all or nothing."""
     user = staff(request)
-    if bulk is None or not user.has_perm_code(Perm.REGISTRY_BULK):
+    if not user.has_perm_code(Perm.REGISTRY_BULK):
         return forbidden(request)
     employer = _visible_employer(request, pk)
     if employer is None:
@@ -503,26 +500,38 @@ def employer_staff_changes(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = bulk.staff_changes_import(employer=employer, file=upload, filename=upload.name, by=user)
+            job = bulk_jobs.staff_changes_job_start(
+                employer=employer, file=upload, filename=upload.name or "", by=user
+            )
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, _bulk_done_message(result))
-            return redirect("registry:employer", pk=employer.pk)
+            return redirect("registry:staff_changes_job", pk=employer.pk, job=job.pk)
     context = _employer_context(request, employer)
     context.update(bulk_form=form, bulk_error=error, bulk_open=True)
     return render(request, "registry/employer.html", context, status=400)
 
 
-def _bulk_done_message(result: Any) -> str:
+@never_cache
+@require_perm(Perm.REGISTRY_BULK)
+def staff_changes_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """A staff changes job: waiting or running (the page refreshes itself), done with its counts, or
+    failed with every bad row."""
+    employer = _visible_employer(request, pk)
+    found = StaffChangesJob.objects.filter(pk=job, employer=employer).first() if employer else None
+    if employer is None or found is None:
+        return _not_found(request)
+    context = {
+        "employer": employer,
+        "job": found,
+        "done_message": _bulk_done_message(found.result) if found.status == JobStatus.DONE else "",
+    }
+    template = "registry/_staff_changes_job.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "registry/staff_changes_job.html", context)
+
+
+def _bulk_done_message(result: dict[str, Any]) -> str:
     return _(
         "Staff changes applied: %(rows)s rows; %(increased)s persons added (%(registered)s newly registered, "
         "%(created)s enrolments opened), %(decreased)s removed (%(ended)s enrolments ended)."
-    ) % {
-        "rows": result.rows,
-        "increased": result.increased,
-        "registered": result.registered,
-        "created": result.created,
-        "decreased": result.decreased,
-        "ended": result.ended,
-    }
+    ) % {k: result.get(k, 0) for k in ("rows", "increased", "registered", "created", "decreased", "ended")}

@@ -396,8 +396,12 @@ def _csv(rows: list[str]) -> SimpleUploadedFile:
     return SimpleUploadedFile("staff.csv", text.encode("utf-8"), content_type="text/csv")
 
 
-def test_bulk_upload_lists_every_bad_row_and_applies_a_good_file(client, world, admin, teller_a1):
-    pytest.importorskip("shebao.registry.bulk")
+def test_bulk_upload_lists_every_bad_row_and_applies_a_good_file(
+    client, world, admin, teller_a1, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from shebao.registry.models import JobStatus, StaffChangesJob
+
+    settings.SHEBAO_UPLOAD_ROOT = tmp_path / "uploads"
     url = reverse("registry:employer_staff_changes", args=[world["employer"].pk])
     client.force_login(teller_a1)
     assert client.post(url, {"file": _csv([])}).status_code == 403
@@ -413,21 +417,66 @@ def test_bulk_upload_lists_every_bad_row_and_applies_a_good_file(client, world, 
             f"减员,{new_id},孙丽,not-a-date,",
         ]
     )
-    response = client.post(url, {"file": bad})
-    assert response.status_code == 400
-    page = response.content.decode()
+    # The file becomes a job (run at once here: no broker); its page tells the outcome.
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued when the upload commits
+        response = client.post(url, {"file": bad})
+    assert response.status_code == 302
+    job = StaffChangesJob.objects.get()
+    job.refresh_from_db()
+    assert response["Location"] == reverse("registry:staff_changes_job", args=[world["employer"].pk, job.pk])
+    assert job.status == JobStatus.FAILED and job.path == ""
+    assert not list((tmp_path / "uploads" / "staff-changes").iterdir())  # the stored file is gone
+    page = client.get(response["Location"]).content.decode()
     problems = page.split('class="problems"', 1)[1].split("</div>", 1)[0]
     assert "没有写入任何数据" in problems
     assert "第 3 行" in problems and "第 4 行" in problems and "第 2 行：" not in problems
     assert problems.count("<li>") == 4  # every reason of every bad row
+    assert "hx-trigger" not in page  # finished: the page stops refreshing
     assert not Person.objects.filter(id_number=new_id).exists()
 
-    response = client.post(url, {"file": _csv([f"增员,{new_id},孙丽,2025-02-01,城镇"])})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": _csv([f"增员,{new_id},孙丽,2025-02-01,城镇"])})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "孙丽" in page and new_id not in page
     assert "增员 1 人" in page and "新登记 1 人" in page  # the counts when done
     assert Person.objects.filter(id_number=new_id).exists()
+    employer_page = client.get(reverse("registry:employer", args=[world["employer"].pk])).content.decode()
+    assert "孙丽" in employer_page and new_id not in employer_page
+    assert employer_page.count("staff.csv") == 2  # both files listed with their outcome
+
+
+def test_a_queued_job_page_refreshes_itself_until_the_worker_has_run_it(
+    client, world, admin, teller_a1, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from shebao.registry.bulk_jobs import staff_changes_job_run
+    from shebao.registry.models import JobStatus, StaffChangesJob
+
+    settings.SHEBAO_UPLOAD_ROOT = tmp_path / "uploads"
+    client.force_login(admin)
+    with (
+        mock.patch("shebao.registry.bulk_jobs._enqueue") as enqueue,  # as with a broker: a worker runs it
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("registry:employer_staff_changes", args=[world["employer"].pk]),
+            {"file": _csv([f"增员,{id_number('19950505', '071')},周新,2025-02-01,城镇"])},
+        )
+    job = StaffChangesJob.objects.get()
+    assert response.status_code == 302 and enqueue.call_args.args == (job.pk,)
+    assert job.status == JobStatus.QUEUED and (tmp_path / "uploads" / "staff-changes" / job.path).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "排队中" in page
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith("<section") and "<html" not in fragment
+    assert staff_changes_job_run(job.pk).status == JobStatus.DONE  # what the worker does
+    assert "增员 1 人" in client.get(response["Location"]).content.decode()
+    assert staff_changes_job_run(job.pk).status == JobStatus.DONE  # a second delivery changes nothing
+    other = reverse("registry:staff_changes_job", args=[world["other_employer"].pk, job.pk])
+    assert client.get(other).status_code == 404  # a job is read under its own employer only
+    client.force_login(teller_a1)
+    assert client.get(response["Location"]).status_code == 403
 
 
 def test_bulk_upload_refuses_other_file_types(client, world, admin):
