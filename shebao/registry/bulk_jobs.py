@@ -89,7 +89,7 @@ def staff_changes_job_run(job_id: int) -> StaffChangesJob:
     """Apply a queued job's file (the task's body); the outcome is kept on the job, never raised."""
     with transaction.atomic():
         job = (
-            StaffChangesJob.objects.select_for_update()
+            StaffChangesJob.objects.select_for_update(of=("self",))  # the job row only
             .select_related("employer__region", "created_by")
             .get(pk=job_id)
         )
