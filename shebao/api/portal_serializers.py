@@ -92,18 +92,23 @@ class CodeSentSerializer(serializers.Serializer):
         }
 
 
-class AccountOpenSerializer(serializers.Serializer):
+class CodePasswordSerializer(serializers.Serializer):
+    """Step 2 of every account flow: the code of step 1 and the (new) password."""
+
     code_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     code = serializers.CharField(max_length=6, min_length=6, help_text="The 6 digits of the text message.")
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    label = serializers.CharField(  # type: ignore[assignment]
+        max_length=60, required=False, allow_blank=True, default="", help_text="A name for the device."
+    )
+
+
+class AccountOpenSerializer(CodePasswordSerializer):
     evidence = serializers.DictField(
         child=serializers.CharField(max_length=40, allow_blank=True),
         required=False,
         default=dict,
-        help_text="Real-name evidence, keyed by the names in `evidence_fields` (register only).",
-    )
-    label = serializers.CharField(  # type: ignore[assignment]
-        max_length=60, required=False, allow_blank=True, default="", help_text="A name for the device."
+        help_text="Real-name evidence, keyed by the names in `evidence_fields`.",
     )
 
 
@@ -130,13 +135,8 @@ class AgentCodeSentSerializer(serializers.Serializer):
         }
 
 
-class AgentAccountOpenSerializer(AgentCodeRequestSerializer):
-    code_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    code = serializers.CharField(max_length=6, min_length=6, help_text="The 6 digits of the text message.")
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
-    label = serializers.CharField(  # type: ignore[assignment]
-        max_length=60, required=False, allow_blank=True, default="", help_text="A name for the device."
-    )
+class AgentAccountOpenSerializer(AgentCodeRequestSerializer, CodePasswordSerializer):
+    """The same credit code, ID number and name as step 1, with the code and a password."""
 
 
 # --- the account holder ------------------------------------------------------------------------------

@@ -350,14 +350,7 @@ class TokenView(APIView):
             credit_code=body.validated_data["credit_code"],
             label=body.validated_data["label"],
         )
-        data = {
-            "token": key,
-            "prefix": token.prefix,
-            "label": token.label,
-            "expires_at": token.expires_at,
-            "account_kind": token.account.kind,
-        }
-        return Response(s.TokenSerializer(data).data, status=status.HTTP_201_CREATED)
+        return _token_created(token, key)
 
     @extend_schema(
         tags=["auth"],
@@ -379,16 +372,20 @@ class CodeThrottle(AnonRateThrottle):
     rate = "10/min"
 
 
-def _token_response(account: PortalAccount, label: str) -> Response:
-    token, key = token_issue(account=account, label=label)
+def _token_created(token: ApiToken, key: str) -> Response:
     data = {
         "token": key,
         "prefix": token.prefix,
         "label": token.label,
         "expires_at": token.expires_at,
-        "account_kind": account.kind,
+        "account_kind": token.account.kind,
     }
     return Response(s.TokenSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+def _token_response(account: PortalAccount, label: str) -> Response:
+    """A new account (or password) signs the app in at once."""
+    return _token_created(*token_issue(account=account, label=label))
 
 
 def _code_sent(row: Any) -> Response:
@@ -473,14 +470,14 @@ class PasswordResetView(AnonymousView):
         summary="Set a new password (and get a token)",
         description=(
             "Step 2 of a reset: the code of step 1 (purpose `reset`) and the new password. Unlocks a "
-            "sign-in locked by failures. `evidence` is ignored."
+            "sign-in locked by failures."
         ),
-        request=s.AccountOpenSerializer,
+        request=s.CodePasswordSerializer,
         responses={201: s.TokenSerializer, **E400, **E404, **E429},
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        body = s.AccountOpenSerializer(data=request.data)
+        body = s.CodePasswordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         account = portal_services.password_reset(

@@ -30,6 +30,7 @@ from shebao.cases.models import (
     Notification,
     OneTimeNotice,
 )
+from shebao.cases.selectors import WINDOW_PERMS
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
@@ -44,7 +45,7 @@ from shebao.registry import selectors as registry
 from shebao.registry.identity import check_credit_code, check_id_number
 from shebao.registry.models import Employer, Person
 
-ACCEPT_PERMS = (Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_ACCEPT_BANK)
+ACCEPT_PERMS = WINDOW_PERMS  # the posts that accept at a window (general, special, bank)
 CASE_PERMS = (
     *ACCEPT_PERMS,
     Perm.CASE_REVIEW,

@@ -10,6 +10,8 @@ afterwards. Without a broker (the demo) the task runs at once, inside the reques
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import secrets
 from pathlib import Path, PurePath
 from typing import Any
@@ -24,6 +26,8 @@ from shebao.core.errors import ApplicationError
 from shebao.registry import bulk
 from shebao.registry.models import Employer, JobStatus, StaffChangesJob
 
+logger = logging.getLogger(__name__)
+
 FOLDER = "staff-changes"
 SUFFIXES = (".xlsx", ".csv")
 
@@ -36,19 +40,22 @@ def _store(file: Any, suffix: str) -> str:
     folder = jobs_folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o750)
     name = f"{secrets.token_hex(16)}{suffix}"
+    target = folder / name
     written = 0
-    with (folder / name).open("xb") as out:
-        for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
-            written += len(chunk)
-            if written > bulk.MAX_BYTES:
-                out.close()
-                (folder / name).unlink(missing_ok=True)
-                raise ApplicationError(
-                    "bulk_too_large",
-                    _("The file is larger than %(size)s MB.") % {"size": bulk.MAX_BYTES // (1024 * 1024)},
-                )
-            out.write(chunk)
-    (folder / name).chmod(0o640)
+    try:
+        with target.open("xb") as out:
+            for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
+                written += len(chunk)
+                if written > bulk.MAX_BYTES:
+                    raise ApplicationError(
+                        "bulk_too_large",
+                        _("The file is larger than %(size)s MB.") % {"size": bulk.MAX_BYTES // (1024 * 1024)},
+                    )
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    target.chmod(0o640)
     return name
 
 
@@ -86,7 +93,8 @@ def _enqueue(job_id: int) -> None:
 
 
 def staff_changes_job_run(job_id: int) -> StaffChangesJob:
-    """Apply a queued job's file (the task's body); the outcome is kept on the job, never raised."""
+    """Apply a queued job's file (the task's body); the outcome is kept on the job, never raised, so a
+    job never stays "being applied"."""
     with transaction.atomic():
         job = (
             StaffChangesJob.objects.select_for_update(of=("self",))  # the job row only
@@ -108,16 +116,15 @@ def staff_changes_job_run(job_id: int) -> StaffChangesJob:
         job.status = JobStatus.FAILED
         job.error_message = str(exc.message)
         job.error_details = [str(d) for d in (exc.details or [])]
+    except Exception:  # a bug or a lost database: the import rolled back, so nothing was written
+        logger.exception("staff changes job %s stopped", job.pk)
+        job.status = JobStatus.FAILED
+        job.error_message = _(
+            "The job stopped on an unexpected error; nothing was written. Upload the file again."
+        )
     else:
         job.status = JobStatus.DONE
-        job.result = {
-            "rows": result.rows,
-            "increased": result.increased,
-            "decreased": result.decreased,
-            "registered": result.registered,
-            "created": result.created,
-            "ended": result.ended,
-        }
+        job.result = dataclasses.asdict(result)
     finally:
         if path is not None:
             path.unlink(missing_ok=True)

@@ -479,6 +479,32 @@ def test_a_queued_job_page_refreshes_itself_until_the_worker_has_run_it(
     assert client.get(response["Location"]).status_code == 403
 
 
+def test_a_job_stopped_by_an_unexpected_error_ends_refused_with_nothing_written(
+    client, world, admin, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from shebao.registry.models import JobStatus, StaffChangesJob
+
+    settings.SHEBAO_UPLOAD_ROOT = tmp_path / "uploads"
+    client.force_login(admin)
+    new_id = id_number("19950505", "091")
+    with (
+        mock.patch("shebao.registry.bulk.staff_changes_import", side_effect=RuntimeError("database gone")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("registry:employer_staff_changes", args=[world["employer"].pk]),
+            {"file": _csv([f"增员,{new_id},吴新,2025-02-01,城镇"])},
+        )
+    job = StaffChangesJob.objects.get()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None and job.path == ""
+    assert not list((tmp_path / "uploads" / "staff-changes").iterdir())
+    page = client.get(response["Location"]).content.decode()
+    assert "任务因意外错误中止，未写入任何数据" in page and "hx-trigger" not in page
+    assert not Person.objects.filter(id_number=new_id).exists()
+
+
 def test_bulk_upload_refuses_other_file_types(client, world, admin):
     pytest.importorskip("shebao.registry.bulk")
     client.force_login(admin)
