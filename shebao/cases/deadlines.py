@@ -11,11 +11,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shebao.cases.models import Case, CaseStatus
+from shebao.cases.lifecycle import AT_BACK_OFFICE
+from shebao.cases.models import Case
 from shebao.core.models import Region
 from shebao.core.workdays import add_working_days
-
-OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
 
 
 def _in_region(region: Region) -> QuerySet[Case]:
@@ -32,7 +31,7 @@ def cases_due(*, region: Region, within_days: int, today: dt.date | None = None)
     return (
         _in_region(region)
         .filter(
-            status__in=OPEN_STATUSES,
+            status__in=AT_BACK_OFFICE,
             deadline__gte=today,
             deadline__lte=due_limit(today=today, within_days=within_days),
         )
@@ -46,7 +45,7 @@ def cases_overdue(*, region: Region, today: dt.date | None = None) -> QuerySet[C
     today = today or timezone.localdate()
     return (
         _in_region(region)
-        .filter(status__in=OPEN_STATUSES)
+        .filter(status__in=AT_BACK_OFFICE)
         .filter(Q(overdue=True) | Q(deadline__lt=today))
         .select_related("item", "outlet", "accepted_by")
         .order_by("deadline", "pk")
@@ -60,7 +59,7 @@ def _counts(
     limit = due_limit(today=today, within_days=within_days)
     return list(
         _in_region(region)
-        .filter(status__in=OPEN_STATUSES)
+        .filter(status__in=AT_BACK_OFFICE)
         .values(*group)
         .annotate(
             open=Count("pk"),

@@ -1,7 +1,7 @@
 """Cases (办件): one application from acceptance to result, driven by the published catalogue item.
 
-The allowed moves of a case are in `CaseStatus` and `services`; the item's steps (from the edition the
-case was accepted under) say which post performs each step. The clock runs in working days from the
+Its statuses, their groups and the allowed moves are in `lifecycle.py` (`CaseStatus` is re-exported
+here); the item's steps (from the edition the case was accepted under) say which post performs each step. The clock runs in working days from the
 day after complete materials arrive; returns for correction (补正) and suspensions (中止) stop it
 (`ClockPeriod`), extensions (延期) add days with a leader's approval.
 """
@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shebao.cases.lifecycle import CaseStatus
 from shebao.catalogue.models import ServiceItem
 from shebao.core.models import Region
 
@@ -23,21 +24,6 @@ class Channel(models.TextChoices):
     MOBILE = "mobile", _("Mobile app")
     TERMINAL = "terminal", _("Self-service terminal")
     BANK = "bank", _("Bank outlet")
-
-
-class CaseStatus(models.TextChoices):
-    """Every state of a case. Allowed moves: `services.TRANSITIONS`."""
-
-    SUBMITTED = (
-        "submitted",
-        _("Submitted, awaiting acceptance"),
-    )  # 待受理: sent online, not yet accepted by staff
-    ACCEPTED = "accepted", _("Accepted")  # 已受理: materials complete, at the first step after acceptance
-    IN_REVIEW = "in_review", _("In review")  # 审核中 / 审批中: at a back-office step
-    RETURNED = "returned", _("Returned for correction")  # 补正: clock stopped until the supplement arrives
-    SUSPENDED = "suspended", _("Suspended")  # 中止: waiting on an outside party, clock stopped
-    COMPLETED = "completed", _("Completed")  # 办结: the effect ran
-    REJECTED = "rejected", _("Rejected")  # 不予办理, with a reason
 
 
 class Delivery(models.TextChoices):

@@ -9,13 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
+from shebao.cases.lifecycle import AT_BACK_OFFICE, AT_STEP
+from shebao.cases.models import ActionKind, Case, CaseAction
 from shebao.cases.services.flow import current_step
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
-
-OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
 
 
 def _cases() -> QuerySet[Case]:
@@ -35,7 +34,7 @@ def review_queue(*, user: Any) -> list[Case]:
     )
     candidates = (
         _cases()
-        .filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW], region__in=visible_regions(user))
+        .filter(status__in=AT_BACK_OFFICE, region__in=visible_regions(user))
         .exclude(accepted_by=user)
         .exclude(pk__in=acted)
         .prefetch_related("item__steps")
@@ -106,7 +105,7 @@ def cases_due(*, user: Any, within_days: int = 3) -> QuerySet[Case]:
     limit = timezone.localdate() + datetime.timedelta(days=within_days)
     return (
         _cases()
-        .filter(status__in=OPEN_STATUSES, region__in=visible_regions(user), deadline__isnull=False)
+        .filter(status__in=AT_STEP, region__in=visible_regions(user), deadline__isnull=False)
         .filter(deadline__lte=limit)
         .order_by("deadline", "accepted_at")
     )

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from shebao.cases import forms as f
 from shebao.cases import printing
+from shebao.cases.lifecycle import AT_BACK_OFFICE, Move, allowed_moves
 from shebao.cases.models import (
     Case,
-    CaseStatus,
     Channel,
     CrossReview,
     Notification,
@@ -54,10 +54,10 @@ CASE_PERMS = (
     Perm.CASE_MONITOR,
     Perm.CASE_EXTEND,
 )
-OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
 LIST_LIMIT = 100
 ITEM_LIMIT = 60
 DUE_WITHIN_DAYS = 3
+VIEW = "view"  # the attempt a refusal names when a case of another region is looked at
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -99,6 +99,7 @@ def _audit_other_region(user: User, number: str) -> None:
             case=other,
             code="other_region",
             message=_("This case belongs to another region."),
+            move=VIEW,
             status=404,
         )
 
@@ -427,10 +428,10 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
     step = current_step(case)
     post_names = {p.code: p.name for p in Post.objects.all()}
     material_names = [m.name_zh for m in case.item.materials.all()]
-    is_open = case.status in OPEN_STATUSES
+    moves = allowed_moves(case)
     holds_step_post = step is not None and bool(set(step.posts) & user.post_codes())
     may_review = (
-        case.status in OPEN_STATUSES
+        Move.APPROVE_STEP in moves
         and user.pk != case.accepted_by_id
         and holds_step_post
         and (user.has_perm_code(Perm.CASE_REVIEW) or user.has_perm_code(Perm.CASE_APPROVE))
@@ -449,11 +450,11 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "is_acceptor": user.pk == case.accepted_by_id,
         "may_review": may_review,
         "holds_step_post": holds_step_post,
-        "may_supplement": case.status == CaseStatus.RETURNED
+        "may_supplement": bool(moves & {Move.SUPPLEMENT, Move.SUPPLEMENT_ONLINE})
         and any(user.has_perm_code(c) for c in ACCEPT_PERMS),
-        "may_extend": may_lead and is_open,
-        "may_suspend": may_lead and is_open,
-        "may_resume": may_lead and case.status == CaseStatus.SUSPENDED,
+        "may_extend": may_lead and Move.EXTEND in moves,
+        "may_suspend": may_lead and Move.SUSPEND in moves,
+        "may_resume": may_lead and Move.RESUME in moves,
         "approve_form": forms_given.get("approve") or f.ApproveForm(initial=initial),
         "return_form": forms_given.get("return")
         or f.ReturnForm(initial=initial, materials=material_names, prefix="r"),
@@ -648,7 +649,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     overdue_q = Q(deadline__lt=today) | Q(overdue=True)
     due_q = Q(deadline__gte=today, deadline__lte=due_by, overdue=False)
     open_cases = Case.objects.filter(
-        region__in=visible_regions(user), status__in=OPEN_STATUSES, deadline__isnull=False
+        region__in=visible_regions(user), status__in=AT_BACK_OFFICE, deadline__isnull=False
     ).filter(overdue_q | due_q)
     counts = {"n_overdue": Count("id", filter=overdue_q), "n_due": Count("id", filter=due_q)}
 

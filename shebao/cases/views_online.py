@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from shebao.cases.models import Case, CaseStatus, Channel
+from shebao.cases.lifecycle import Move, can_move
+from shebao.cases.models import Case, Channel
 from shebao.cases.selectors import case_for_user
 from shebao.cases.services.online import (
     item_materials,
@@ -82,7 +83,7 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     for u in uploads:
         by_index.setdefault(u.material_index, []).append(u)
     special = case.item.business_class == "special"
-    may_act = case.status == CaseStatus.SUBMITTED and user.has_perm_code(
+    may_act = can_move(case, Move.ACCEPT_ONLINE) and user.has_perm_code(
         Perm.CASE_ACCEPT_SPECIAL if special else Perm.CASE_ACCEPT_GENERAL
     )
     return {
@@ -154,7 +155,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             status=err.status if err.status >= 400 else 400,
         )
     messages.success(request, done)
-    if case.status == CaseStatus.SUBMITTED:
+    if can_move(case, Move.ACCEPT_ONLINE):  # still waiting for pre-review: back to it
         return redirect("cases:online_case", number=case.number)
     return redirect("cases:online_queue")
 

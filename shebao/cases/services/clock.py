@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
+from shebao.cases.lifecycle import AT_BACK_OFFICE, Move, can_move, resume_target, target
 from shebao.cases.models import (
     ActionKind,
     Case,
@@ -43,7 +44,6 @@ from shebao.core.permissions import Perm
 # `_YearRules` loads each year's calendar once per computation; `is_workday` would query per day.
 from shebao.core.workdays import WorkdayResult, _YearRules
 
-OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -58,16 +58,12 @@ def region_leaders(region: Region) -> QuerySet[User]:
     )
 
 
-def refuse(*, by: Any, case: Case, code: str, message: Any, status: int = 400) -> ApplicationError:
-    """Audit a refused attempt in its own transaction and return the error for the caller to raise."""
-    with transaction.atomic():
-        audit_record(
-            actor=by,
-            action="cases.refused",
-            subject=case,
-            region_code=case.region.code,
-            extra={"code": code, "message": str(message)},
-        )
+def refuse(*, by: Any, case: Case, code: str, message: Any, move: str, status: int = 400) -> ApplicationError:
+    """Record a refused attempt the one way (`flow.record_refusal`) and return the error to raise."""
+    # flow imports this module (clock_start, clock_stop): import it when a refusal happens.
+    from shebao.cases.services.flow import Refusal, record_refusal
+
+    record_refusal(by=by, refusal=Refusal(code, message, move, status), case=case)
     if status == 403:
         return PermissionDeniedError(message, code=code)
     return ApplicationError(code, message, status=status)
@@ -181,6 +177,7 @@ def case_extend(*, case: Case, by: Any, days: int, reason: str, today: dt.date |
             case=case,
             code="extend_not_leader",
             message=_("Only a section leader may extend a time limit."),
+            move=Move.EXTEND,
             status=403,
         )
     if not can_see_region(by, case.region):
@@ -189,14 +186,16 @@ def case_extend(*, case: Case, by: Any, days: int, reason: str, today: dt.date |
             case=case,
             code="extend_other_region",
             message=_("This case belongs to another region."),
+            move=Move.EXTEND,
             status=403,
         )
-    if case.status not in OPEN_STATUSES or case.deadline is None:
+    if not can_move(case, Move.EXTEND) or case.deadline is None:
         raise refuse(
             by=by,
             case=case,
             code="extend_not_running",
             message=_("Only a case whose clock is running can be extended."),
+            move=Move.EXTEND,
         )
     if case.deadline < today:
         raise refuse(
@@ -205,6 +204,7 @@ def case_extend(*, case: Case, by: Any, days: int, reason: str, today: dt.date |
             code="extend_too_late",
             message=_("The deadline %(date)s has passed; an extension must be approved before it.")
             % {"date": case.deadline.isoformat()},
+            move=Move.EXTEND,
         )
     if not reason:
         raise ApplicationError("extend_reason_required", _("Give the reason for the extension."))
@@ -217,7 +217,7 @@ def case_extend(*, case: Case, by: Any, days: int, reason: str, today: dt.date |
         )
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
-        if case.status not in OPEN_STATUSES or case.deadline is None or case.deadline < today:
+        if not can_move(case, Move.EXTEND) or case.deadline is None or case.deadline < today:
             raise ApplicationError(
                 "case_moved", _("The case changed meanwhile; reload the page and try again."), status=409
             )
@@ -281,6 +281,7 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
             case=case,
             code="suspend_not_allowed",
             message=_("You do not hold a post that may suspend a case."),
+            move=Move.SUSPEND,
             status=403,
         )
     if not can_see_region(by, case.region):
@@ -289,6 +290,7 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
             case=case,
             code="suspend_other_region",
             message=_("This case belongs to another region."),
+            move=Move.SUSPEND,
             status=403,
         )
     if not reason:
@@ -297,12 +299,12 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
         raise ApplicationError("suspend_until", _("The clock must restart on a later date."))
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
-        if case.status not in OPEN_STATUSES:
+        if not can_move(case, Move.SUSPEND):
             raise ApplicationError("case_not_open", _("Only an open case can be suspended."), status=409)
         previous = case.status
         case.status_before_suspension = previous
         case.suspended_until = until
-        case.status = CaseStatus.SUSPENDED
+        case.status = target(Move.SUSPEND)
         case.version += 1
         case.save(update_fields=["status", "status_before_suspension", "suspended_until", "version"])
         clock_stop(case=case, on=today)
@@ -336,12 +338,6 @@ def case_suspend(*, case: Case, by: Any, reason: str, until: dt.date, today: dt.
     return case
 
 
-def _status_before_suspension(case: Case) -> str:
-    if case.status_before_suspension in OPEN_STATUSES:
-        return case.status_before_suspension
-    return CaseStatus.ACCEPTED if case.step_index <= 1 else CaseStatus.IN_REVIEW
-
-
 def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
     """Resume a suspended case: back to its previous status, the clock restarting the next working day."""
     today = _today(today)
@@ -352,6 +348,7 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
             case=case,
             code="resume_not_allowed",
             message=_("You do not hold a post that may resume a case."),
+            move=Move.RESUME,
             status=403,
         )
     if not can_see_region(by, case.region):
@@ -360,6 +357,7 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
             case=case,
             code="resume_other_region",
             message=_("This case belongs to another region."),
+            move=Move.RESUME,
             status=403,
         )
     return _resume(case=case, by=by, today=today)
@@ -368,9 +366,9 @@ def case_resume(*, case: Case, by: Any, today: dt.date | None = None) -> Case:
 def _resume(*, case: Case, by: Any, today: dt.date) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "region").get(pk=case.pk)
-        if case.status != CaseStatus.SUSPENDED:
+        if not can_move(case, Move.RESUME):
             raise ApplicationError("case_not_suspended", _("The case is not suspended."), status=409)
-        case.status = _status_before_suspension(case)
+        case.status = resume_target(case)
         case.status_before_suspension = ""
         case.suspended_until = None
         case.version += 1
@@ -421,7 +419,7 @@ def cases_mark_overdue(*, today: dt.date | None = None) -> int:
     """
     today = _today(today)
     candidates = list(
-        Case.objects.filter(status__in=OPEN_STATUSES, overdue=False, deadline__lt=today)
+        Case.objects.filter(status__in=AT_BACK_OFFICE, overdue=False, deadline__lt=today)
         .select_related("region", "item")
         .order_by("pk")
     )
@@ -431,7 +429,7 @@ def cases_mark_overdue(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             # The filter on `overdue=False` makes a concurrent run mark (and notify) each case once.
             changed = Case.objects.filter(
-                pk=case.pk, overdue=False, status__in=OPEN_STATUSES, deadline__lt=today
+                pk=case.pk, overdue=False, status__in=AT_BACK_OFFICE, deadline__lt=today
             ).update(overdue=True)
             if not changed:
                 continue

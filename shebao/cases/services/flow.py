@@ -1,6 +1,7 @@
 """The steps of a case after acceptance: approve, return for correction (补正), supplement, reject, complete.
 
-Every allowed move is in `TRANSITIONS`. Each move locks the case row, compares the form's `version`
+Every allowed move is in `shebao.cases.lifecycle.TRANSITIONS` (re-exported here with `Move` and
+`can_move`). Each move locks the case row, compares the form's `version`
 with the case's (a stale form or a double click changes the case once) and bumps it. Back-office steps
 are separated from acceptance (受理审核分离): the acceptor, anyone who already performed a step of the
 case, a post the step does not name and staff outside the case's region are refused; each refusal is
@@ -18,7 +19,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
-from shebao.cases.models import ActionKind, Case, CaseAction, CaseStatus
+from shebao.cases.lifecycle import (
+    AT_STEP,
+    TRANSITIONS,  # noqa: F401 - re-exported: callers of flow import it
+    Move,
+    can_move,
+    target,
+)
+from shebao.cases.models import ActionKind, Case, CaseAction
 from shebao.cases.notify import APPLICANT_LANGUAGE, notify, result_deliver
 from shebao.cases.services.clock import clock_start, clock_stop
 from shebao.cases.services.review import cross_review_maybe_draw
@@ -28,44 +36,6 @@ from shebao.core.effects import get_effect
 from shebao.core.errors import ApplicationError
 
 T = TypeVar("T")
-
-
-class Move:
-    """Names of the moves a case can make (`TRANSITIONS` keys)."""
-
-    APPROVE_STEP = "approve_step"
-    RETURN = "return"
-    SUPPLEMENT = "supplement"
-    REJECT = "reject"
-    COMPLETE = "complete"
-    # Before acceptance (网上预审, `services/online.py`): staff accept, return or reject what was sent online.
-    ACCEPT_ONLINE = "accept_online"
-    RETURN_ONLINE = "return_online"
-    REJECT_ONLINE = "reject_online"
-
-
-# move: (statuses the case may be in, status it goes to). Approving a step that is not the last one
-# leaves the case IN_REVIEW; approving the last one completes it.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    Move.APPROVE_STEP: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.IN_REVIEW),
-    Move.RETURN: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.RETURNED),
-    Move.SUPPLEMENT: (frozenset({CaseStatus.RETURNED}), CaseStatus.IN_REVIEW),
-    Move.REJECT: (
-        frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED}),
-        CaseStatus.REJECTED,
-    ),
-    Move.COMPLETE: (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW}), CaseStatus.COMPLETED),
-    # A case sent online waits SUBMITTED for pre-review; accepting it is a window acceptance (clock starts).
-    Move.ACCEPT_ONLINE: (frozenset({CaseStatus.SUBMITTED}), CaseStatus.ACCEPTED),
-    # Returned before acceptance: the supplement sends it back to SUBMITTED (no clock ran, none restarts).
-    Move.RETURN_ONLINE: (frozenset({CaseStatus.SUBMITTED}), CaseStatus.RETURNED),
-    Move.REJECT_ONLINE: (frozenset({CaseStatus.SUBMITTED, CaseStatus.RETURNED}), CaseStatus.REJECTED),
-}
-
-
-def can_move(case: Case, move: str) -> bool:
-    """Whether the case's status allows `move` (the guard of `TRANSITIONS`)."""
-    return case.status in TRANSITIONS[move][0]
 
 
 # --- the item's steps -----------------------------------------------------------------------------
@@ -107,7 +77,7 @@ def first_step_index(item: ServiceItem) -> int | None:
 def current_step(case: Case) -> ItemStep | None:
     """The back-office step the case waits at (None when it is at none)."""
     steps = item_steps(case.item)
-    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+    if case.status not in AT_STEP:
         return None
     if 0 <= case.step_index < len(steps) and _is_back_office(steps[case.step_index]):
         return steps[case.step_index]
@@ -342,7 +312,7 @@ def case_complete(*, case: Case, by: Any) -> Case:
     else:
         case.result = _("Completed.")
     _stop_clock(case)
-    case.status = CaseStatus.COMPLETED
+    case.status = target(Move.COMPLETE)
     case.completed_at = timezone.now()
     case.effect_result = summary
     _action(case, ActionKind.COMPLETE, by, comment=case.result)
@@ -381,7 +351,7 @@ def case_approve_step(*, case: Case, by: Any, version: int, comment: str = "") -
         if following is None:
             return case_complete(case=locked, by=by)
         locked.step_index = following
-        locked.status = TRANSITIONS[Move.APPROVE_STEP][1]
+        locked.status = target(Move.APPROVE_STEP)
         _save(locked, "step_index", "status")
         return locked
 
@@ -399,7 +369,7 @@ def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], co
         _check_version(locked, version, Move.RETURN)
         post = step_post_for(case=locked, user=by, move=Move.RETURN)
         _stop_clock(locked)
-        locked.status = TRANSITIONS[Move.RETURN][1]
+        locked.status = target(Move.RETURN)
         text = "；".join(missing)
         _action(locked, ActionKind.RETURN, by, post_code=post, comment=f"{text}\n{comment}".strip())
         _save(locked, "status")
@@ -438,17 +408,18 @@ def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: st
     received = list(received)
     with transaction.atomic():
         locked = _lock(case)
-        if not can_move(locked, Move.SUPPLEMENT):
+        accepted = locked.accepted_by_id is not None
+        supplement = Move.SUPPLEMENT if accepted else Move.SUPPLEMENT_ONLINE
+        if not can_move(locked, supplement):
             raise ApplicationError(
                 "not_returned",
                 _("Case %(number)s was not returned for correction.") % {"number": locked.number},
                 status=409,
             )
         names = _material_names(locked.item, received)
-        accepted = locked.accepted_by_id is not None
         if accepted:
             locked.materials = [*locked.materials, *({"name_zh": n, "supplement": True} for n in names)]
-        locked.status = TRANSITIONS[Move.SUPPLEMENT][1] if accepted else CaseStatus.SUBMITTED
+        locked.status = target(supplement)
         _action(locked, ActionKind.SUPPLEMENT, by, comment="；".join([*names, comment]).strip("；"))
         _save(locked, "status", "materials")
         if accepted:
@@ -474,7 +445,7 @@ def case_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
         _check_version(locked, version, Move.REJECT)
         post = step_post_for(case=locked, user=by, move=Move.REJECT)
         _stop_clock(locked)
-        return reject_locked(locked, by=by, post=post, reason=reason, status=TRANSITIONS[Move.REJECT][1])
+        return reject_locked(locked, by=by, post=post, reason=reason, status=target(Move.REJECT))
 
     return run_refusable(move, by=by, case=case)
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
+from shebao.cases.lifecycle import Move, target
 from shebao.cases.models import (
     ActionKind,
     Case,
     CaseAction,
-    CaseStatus,
     Channel,
     Delivery,
     OneTimeNotice,
@@ -319,7 +319,7 @@ def _accept(
         region=region,
         accepted_by=teller,
         accepted_at=now,
-        status=CaseStatus.ACCEPTED,
+        status=target(Move.ACCEPT),
         step_index=first if first is not None else 0,
         data=_jsonable(data),
         materials=[

@@ -8,7 +8,7 @@ holding the accepting permission of the item's class, in the applicant's region,
 item completes at once, a special one goes to its first back-office step, where separation of duties
 applies), `online_return` (补正 before acceptance: everything missing at once) or `online_reject`.
 `online_supplement` lets the case's own applicant send what was asked for, before or after
-acceptance (`flow.case_supplement`). The allowed moves are in `flow.TRANSITIONS`.
+acceptance (`flow.case_supplement`). The allowed moves are in `lifecycle.TRANSITIONS`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.forms import EffectForm, effect_form_class
+from shebao.cases.lifecycle import AWAITING_ACCEPTANCE, Move, can_move, target
 from shebao.cases.models import ActionKind, Case, CaseStatus, CaseUpload, Channel, Delivery
 from shebao.cases.services import intake
 from shebao.cases.services.clock import clock_start
 from shebao.cases.services.flow import (
-    TRANSITIONS,
-    Move,
     Refusal,
     _action,
     _applicant_name,
@@ -339,7 +338,7 @@ def online_submit(
                     item_code=item.code,
                     channel=Channel.ONLINE,
                     accepted_by__isnull=True,
-                    status__in=[CaseStatus.SUBMITTED, CaseStatus.RETURNED],
+                    status__in=AWAITING_ACCEPTANCE,
                     **({"person": person} if person is not None else {"employer": employer}),
                 ).only("number", "data")
                 if c.data == case_data
@@ -368,7 +367,7 @@ def online_submit(
             accepted_by=None,
             submitted_by=user,
             submitted_at=now,
-            status=CaseStatus.SUBMITTED,
+            status=target(Move.SUBMIT),
             step_index=0,
             data=case_data,
             materials=[],
@@ -470,7 +469,7 @@ def online_accept(*, case: Case, by: Any, version: int, received: Iterable[Any])
         now, today = timezone.now(), timezone.localdate()
         locked.accepted_by = by
         locked.accepted_at = now
-        locked.status = TRANSITIONS[Move.ACCEPT_ONLINE][1]
+        locked.status = target(Move.ACCEPT_ONLINE)
         locked.step_index = first if first is not None else 0
         locked.materials = [
             {
@@ -530,7 +529,7 @@ def online_return(*, case: Case, by: Any, version: int, missing: Iterable[str], 
         _check_version(locked, version, Move.RETURN_ONLINE)
         post = _accept_post(locked, by, Move.RETURN_ONLINE)
         text = "；".join(missing)
-        locked.status = TRANSITIONS[Move.RETURN_ONLINE][1]
+        locked.status = target(Move.RETURN_ONLINE)
         _action(locked, ActionKind.RETURN, by, post_code=post, comment=f"{text}\n{comment}".strip())
         _save(locked, "status")
         audit_record(
@@ -578,21 +577,21 @@ def online_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
 
     def move() -> Case:
         locked = _lock(case)
-        _check_version(locked, version, Move.REJECT_ONLINE)
-        if locked.accepted_by_id is not None:
+        if locked.accepted_by_id is not None and not can_move(locked, Move.REJECT_ONLINE):
             raise ApplicationError(
                 "not_allowed",
                 _("Case %(number)s was already accepted: reject it at its review step.")
                 % {"number": locked.number},
                 status=409,
             )
+        _check_version(locked, version, Move.REJECT_ONLINE)
         post = _accept_post(locked, by, Move.REJECT_ONLINE)
         return reject_locked(
             locked,
             by=by,
             post=post,
             reason=reason,
-            status=TRANSITIONS[Move.REJECT_ONLINE][1],
+            status=target(Move.REJECT_ONLINE),
             extra={"before_acceptance": True},
         )
 

@@ -28,6 +28,7 @@ from shebao.core.models import Region, User
 from shebao.core.permissions import Perm
 
 DEFAULT_SHARE_PERCENT = 10
+CROSS_REVIEW = "cross_review"  # the attempt a refusal names (not a move: the status does not change)
 
 
 def cross_review_share(region: Region) -> int:
@@ -82,6 +83,7 @@ def cross_review_record(*, review: CrossReview, by: Any, ok: bool, finding: str 
             case=case,
             code="cross_review_not_allowed",
             message=_("You do not hold a post that may cross-review cases."),
+            move=CROSS_REVIEW,
             status=403,
         )
     if by.pk == case.accepted_by_id:
@@ -90,6 +92,7 @@ def cross_review_record(*, review: CrossReview, by: Any, ok: bool, finding: str 
             case=case,
             code="cross_review_own_case",
             message=_("A case is cross-reviewed by another teller, not by the one who accepted it."),
+            move=CROSS_REVIEW,
             status=403,
         )
     if not can_see_region(by, case.region):
@@ -98,6 +101,7 @@ def cross_review_record(*, review: CrossReview, by: Any, ok: bool, finding: str 
             case=case,
             code="cross_review_other_region",
             message=_("This case belongs to another region."),
+            move=CROSS_REVIEW,
             status=403,
         )
     if not ok and not finding:

@@ -23,14 +23,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shebao.cases.lifecycle import AT_STEP
 from shebao.cases.models import ActionKind, Case, CaseStatus
 from shebao.cases.services.flow import completes_at_once, item_steps
 from shebao.catalogue.models import ServiceItem, StepKind
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Office, Region
-
-# Statuses in which the case waits at a back-office step (returned: waiting for the applicant's supplement).
-_AT_STEP = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
 
 
 def record_region(*, person: Any = None, employer: Any = None) -> Region | None:
@@ -168,7 +166,7 @@ def case_progress(case: Case) -> list[ProgressStep]:
         elif rejected:
             state = StepState.DONE if rejected_at_step == index else StepState.STOPPED
             done_at = case.completed_at if rejected_at_step == index else None
-        elif case.status in _AT_STEP and case.accepted_at is not None and index == case.step_index:
+        elif case.status in AT_STEP and case.accepted_at is not None and index == case.step_index:
             state = StepState.CURRENT
         else:
             state = StepState.WAITING
