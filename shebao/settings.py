@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shebao.evaluation",
     "shebao.portal",
     "shebao.api",
+    "shebao.demo",
 ]
 
 MIDDLEWARE = [

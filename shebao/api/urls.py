@@ -21,7 +21,7 @@ urlpatterns = [
         name="edition-diff",
     ),
     path("catalogue/conformance/", views.ConformanceView.as_view(), name="conformance"),
-    path("registry/", include("shebao.registry.api_urls")),
+    path("registry/", include("shebao.api.registry_urls")),
     path("", include("shebao.api.portal_urls")),
     # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page. It matches
     # only paths ending in "/" so that APPEND_SLASH still redirects "items" to "items/".

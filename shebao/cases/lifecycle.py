@@ -152,3 +152,8 @@ def resume_target(case: Any) -> str:
     if before in TRANSITIONS[Move.SUSPEND].sources:
         return str(before)
     return CaseStatus.ACCEPTED if case.step_index <= 1 else RESUME_DEFAULT
+
+
+def awaits_supplement(case: Any) -> bool:
+    """Whether the case waits for the applicant's supplement (补正), before or after acceptance."""
+    return can_move(case, Move.SUPPLEMENT) or can_move(case, Move.SUPPLEMENT_ONLINE)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from shebao.cases import forms as f
 from shebao.cases import printing
-from shebao.cases.lifecycle import AT_BACK_OFFICE, Move, allowed_moves
+from shebao.cases.lifecycle import AT_BACK_OFFICE, Move, allowed_moves, awaits_supplement
 from shebao.cases.models import (
     Case,
     Channel,
@@ -423,6 +423,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[str, Any]:
     user = staff(request)
     from shebao.cases.services.flow import current_step, item_steps
+    from shebao.cases.services.routing import case_progress
 
     steps = item_steps(case.item)
     step = current_step(case)
@@ -441,7 +442,11 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
     ctx: dict[str, Any] = {
         "case": case,
         "applicant_id": mask_id_number(case.person.id_number) if case.person_id else "",  # type: ignore[union-attr]
-        "steps": [(i, s, [post_names.get(c, c) for c in s.posts]) for i, s in enumerate(steps)],
+        # The progress (state and office per step) is the one the applicant reads (`routing.case_progress`).
+        "steps": [
+            (s, [post_names.get(c, c) for c in s.posts], p)
+            for s, p in zip(steps, case_progress(case), strict=True)
+        ],
         "step": step,
         "actions": list(case.actions.select_related("by")),
         "clock": list(case.clock_periods.all()),
@@ -450,8 +455,7 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "is_acceptor": user.pk == case.accepted_by_id,
         "may_review": may_review,
         "holds_step_post": holds_step_post,
-        "may_supplement": bool(moves & {Move.SUPPLEMENT, Move.SUPPLEMENT_ONLINE})
-        and any(user.has_perm_code(c) for c in ACCEPT_PERMS),
+        "may_supplement": awaits_supplement(case) and any(user.has_perm_code(c) for c in ACCEPT_PERMS),
         "may_extend": may_lead and Move.EXTEND in moves,
         "may_suspend": may_lead and Move.SUSPEND in moves,
         "may_resume": may_lead and Move.RESUME in moves,

@@ -18,12 +18,12 @@ from django.db import transaction
 
 from shebao.audit.services import audit_record
 from shebao.catalogue.models import Zone
-from shebao.core.demo import DEMO_PASSWORD
 from shebao.core.models import Office, Post, Region, User
 from shebao.core.permissions import PostCode
 from shebao.counter import services
 from shebao.counter.demo import BANK, HOURS
 from shebao.counter.models import Outlet, OutletKind, TellerQualification, Window, WindowKind
+from shebao.demo.province import DEMO_PASSWORD
 from shebao.registry.models import Person, PersonStatus
 
 ZONES = [str(Zone.ENROLMENT), str(Zone.MEDICAL), str(Zone.PENSION)]

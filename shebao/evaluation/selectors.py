@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from shebao.cases.lifecycle import FINISHED
 from shebao.cases.models import Case
 from shebao.core.access import visible_regions
 from shebao.core.models import User
 from shebao.counter.models import Window
 from shebao.evaluation.models import Rating
-from shebao.evaluation.services import RATEABLE_STATUSES
 
 # How long after the case finished the tablet still offers it for rating.
 RATING_WINDOW = dt.timedelta(minutes=30)
@@ -28,9 +28,7 @@ def rating_case_for_window(*, window: Window, now: dt.datetime | None = None) ->
     """The case just finished at `window`: the latest finished in the last 30 minutes, not yet rated."""
     since = (now or timezone.now()) - RATING_WINDOW
     return (
-        Case.objects.filter(
-            window=window, status__in=RATEABLE_STATUSES, completed_at__gte=since, rating__isnull=True
-        )
+        Case.objects.filter(window=window, status__in=FINISHED, completed_at__gte=since, rating__isnull=True)
         .select_related("item")
         .order_by("-completed_at", "-id")
         .first()
@@ -41,7 +39,7 @@ def case_rateable_at_window(*, window: Window, case_id: int, now: dt.datetime | 
     """The case `case_id` if it was finished at `window` in the last 30 minutes (rated or not)."""
     since = (now or timezone.now()) - RATING_WINDOW
     return (
-        Case.objects.filter(pk=case_id, window=window, status__in=RATEABLE_STATUSES, completed_at__gte=since)
+        Case.objects.filter(pk=case_id, window=window, status__in=FINISHED, completed_at__gte=since)
         .select_related("item")
         .first()
     )

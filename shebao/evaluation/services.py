@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
-from shebao.cases.models import Case, CaseStatus
+from shebao.cases.lifecycle import FINISHED
+from shebao.cases.models import Case
 from shebao.cases.notify import notify
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post, Region, User
@@ -21,8 +22,6 @@ from shebao.core.permissions import Perm
 from shebao.evaluation.models import Rating, RatingLevel
 
 COMMENT_MAX = 500
-# A case can be rated once it is finished: completed (办结) or refused (不予办理).
-RATEABLE_STATUSES = (CaseStatus.COMPLETED, CaseStatus.REJECTED)
 
 
 def _already_rated() -> ApplicationError:
@@ -30,7 +29,8 @@ def _already_rated() -> ApplicationError:
 
 
 def _check(*, case: Case, level_value: Any, comment: str) -> tuple[RatingLevel, str]:
-    if case.status not in RATEABLE_STATUSES:
+    # A case is rated once it ended (`lifecycle.FINISHED`): completed (办结) or refused (不予办理).
+    if case.status not in FINISHED:
         raise ApplicationError(
             "case_not_finished", _("Only a finished case can be rated; this one is still being handled.")
         )

@@ -20,9 +20,9 @@ from django.utils import timezone
 from shebao.audit.services import audit_record
 from shebao.cases.models import Case, Channel
 from shebao.catalogue.selectors import published_edition
-from shebao.core.demo import DEMO_PASSWORD
 from shebao.core.masking import mask_id_number
 from shebao.core.models import Region, User
+from shebao.demo.province import DEMO_PASSWORD
 from shebao.portal.models import AccountKind, PortalAccount
 from shebao.registry.demo import TELLER_COUNTY
 from shebao.registry.models import Gender, Person, PersonStatus

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from shebao.audit.services import audit_record
-from shebao.core.demo import DEMO_PASSWORD
 from shebao.core.masking import mask_id_number
+from shebao.demo.province import DEMO_PASSWORD
 from shebao.portal.employer import agent_username
 from shebao.portal.models import AccountKind, PortalAccount
 from shebao.registry.demo import TELLER_COUNTY

@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
+from shebao.cases.lifecycle import AWAITING_ACCEPTANCE, OPEN
 from shebao.cases.models import Case, CaseStatus
 from shebao.cases.notify import notify
 from shebao.catalogue.models import InsuranceType, ServiceItem
@@ -62,13 +63,6 @@ PREFERRED_ITEMS = {INCREASE_EFFECT: "SB-CJ-005", DECREASE_EFFECT: "SB-CJ-006"}
 ONLINE = "online"
 INCREASE = bulk.INCREASE
 DECREASE = bulk.DECREASE
-OPEN_STATUSES = (
-    CaseStatus.SUBMITTED,
-    CaseStatus.ACCEPTED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.RETURNED,
-    CaseStatus.SUSPENDED,
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +371,7 @@ def employer_cases(*, employer: Employer, status: str = "", page: Any = 1) -> Pa
     """The employer's cases, newest first (submitted online or accepted at a window)."""
     qs = Case.objects.filter(employer=employer).select_related("item", "person").order_by("-id")
     if status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(status__in=OPEN)
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
     return Paginator(qs, CASES_PAGE_SIZE).get_page(page)
@@ -479,7 +473,7 @@ def _waiting(*, employer: Employer, item: ServiceItem, id_number: str) -> bool:
         employer=employer,
         item_code=item.code,
         accepted_by__isnull=True,
-        status__in=[CaseStatus.SUBMITTED, CaseStatus.RETURNED],
+        status__in=AWAITING_ACCEPTANCE,
     ).only("data")
     return any((c.data or {}).get("id_number") == id_number for c in waiting)
 

@@ -13,9 +13,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from shebao.cases.models import ActionKind, Case, CaseStatus, Notification
+from shebao.cases.lifecycle import FINISHED, awaits_supplement
+from shebao.cases.models import ActionKind, Case, Notification
+from shebao.cases.services.flow import standing_step
+from shebao.cases.services.routing import StepState, case_progress
 from shebao.catalogue.models import InsuranceType, ItemStep, StepKind
-from shebao.core.models import Office, Region, RegionLevel
+from shebao.core.models import Region, RegionLevel
 from shebao.counter.models import Appointment, Outlet
 from shebao.portal.models import AccountKind, PortalAccount
 from shebao.registry.models import Enrolment, Person
@@ -24,8 +27,6 @@ from shebao.registry.models import Enrolment, Person
 PUBLIC_COMMENT_KINDS = {ActionKind.RETURN, ActionKind.SUPPLEMENT, ActionKind.REJECT, ActionKind.EXTEND}
 # Actions kept from the applicant's timeline: refused attempts are internal.
 HIDDEN_ACTION_KINDS = {ActionKind.REFUSED}
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED)
-FINISHED_STATUSES = (CaseStatus.COMPLETED, CaseStatus.REJECTED)
 # Code texts sent by SMS are not inbox messages.
 INBOX_EXCLUDED_CHANNELS = ("sms",)
 
@@ -112,17 +113,7 @@ class CaseRow:
 
     @property
     def finished(self) -> bool:
-        return self.case.status in FINISHED_STATUSES
-
-
-def _steps(case: Case) -> list[ItemStep]:
-    return sorted(case.item.steps.all(), key=lambda s: (s.order, s.pk))
-
-
-def _current_step(case: Case, steps: list[ItemStep]) -> ItemStep | None:
-    if case.status not in OPEN_STATUSES or not (0 <= case.step_index < len(steps)):
-        return None
-    return steps[case.step_index]
+        return self.case.status in FINISHED
 
 
 def my_cases(*, account: PortalAccount) -> list[CaseRow]:
@@ -136,7 +127,7 @@ def my_cases(*, account: PortalAccount) -> list[CaseRow]:
         .order_by("-id")[:200]
     )
     rated = set(Rating.objects.filter(case__in=[c.pk for c in cases]).values_list("case_id", flat=True))
-    return [CaseRow(case=c, step=_current_step(c, _steps(c)), rated=c.pk in rated) for c in cases]
+    return [CaseRow(case=c, step=standing_step(c), rated=c.pk in rated) for c in cases]
 
 
 def my_case(*, account: PortalAccount, number: str) -> Case | None:
@@ -156,7 +147,7 @@ class StepView:
     name: str
     kind: str
     handled_by: str
-    state: str  # "done", "current" or "todo"
+    state: str  # "done", "current" or "todo" (`routing.StepState`: not reached, or never reached)
 
 
 @dataclass
@@ -179,46 +170,27 @@ class CaseDetail:
     rateable: bool
 
 
-def _office_name(region: Region) -> str:
-    office = Office.objects.filter(region=region).order_by("pk").first()
-    return office.name if office is not None else region.name
-
-
 def case_detail(*, account: PortalAccount, case: Case) -> CaseDetail:
     """Everything the person's case page shows; staff appear as their office, never by name."""
     from shebao.evaluation.models import Rating
 
-    steps = _steps(case)
-    current = _current_step(case, steps)
-    back_office = _office_name(case.region)
-    if case.outlet_id:
-        front = case.outlet.name  # type: ignore[union-attr]
-    elif case.window_id:
-        front = case.window.outlet.name  # type: ignore[union-attr]
-    else:
-        front = case.get_channel_display()
-    finished = case.status in FINISHED_STATUSES
-    views = []
-    for i, s in enumerate(steps):
-        if finished and case.status == CaseStatus.COMPLETED:
-            state = "done"
-        elif current is not None and s.pk == current.pk:
-            state = "current"
-        elif i < case.step_index or (case.status != CaseStatus.SUBMITTED and s.kind == StepKind.ACCEPT):
-            state = "done"
-        else:
-            state = "todo"
-        views.append(
-            StepView(
-                name=s.name,
-                kind=s.get_kind_display(),
-                handled_by=front if s.kind == StepKind.ACCEPT else back_office,
-                state=state,
-            )
+    # The progress is the cases app's (`routing.case_progress`): the same for the staff's case page.
+    progress = case_progress(case)
+    views = [
+        StepView(
+            name=p.name,
+            kind=str(StepKind(p.kind).label),
+            handled_by=p.office_name,
+            state=p.state if p.state in (StepState.DONE, StepState.CURRENT) else "todo",
         )
+        for p in progress
+    ]
+    finished = case.status in FINISHED
     actions = []
     for a in case.actions.exclude(kind__in=HIDDEN_ACTION_KINDS).order_by("at", "id"):
-        step_name = steps[a.step_index].name if a.step_index is not None and a.step_index < len(steps) else ""
+        step_name = (
+            progress[a.step_index].name if a.step_index is not None and a.step_index < len(progress) else ""
+        )
         actions.append(
             ActionView(
                 at=a.at,
@@ -240,7 +212,7 @@ def case_detail(*, account: PortalAccount, case: Case) -> CaseDetail:
         uploads=list(case.uploads.all()),
         messages=messages,
         rating=rating,
-        returned=case.status == CaseStatus.RETURNED,
+        returned=awaits_supplement(case),
         rateable=finished and rating is None,
     )
 

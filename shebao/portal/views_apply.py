@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from shebao.cases.models import Case, CaseStatus
+from shebao.cases.lifecycle import awaits_supplement
+from shebao.cases.models import Case
 from shebao.cases.services.online import (
     case_for_account,
     item_materials,
@@ -132,7 +133,7 @@ def case_supplement(request: HttpRequest, number: str) -> HttpResponse:
         "materials": materials,
         "asked": last_return(case),
         "missing": online_missing(case) if case.accepted_by_id is None else [],
-        "open": case.status == CaseStatus.RETURNED,
+        "open": awaits_supplement(case),
         **_upload_info(),
     }
     if request.method == "POST":

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from shebao.cases.lifecycle import awaits_supplement
 from shebao.cases.models import CaseStatus
 from shebao.cases.services.online import last_return
 from shebao.core.errors import ApplicationError
@@ -450,7 +451,7 @@ def employer_case(request: HttpRequest, number: str) -> HttpResponse:
     # A staff change names its employee in the data (the case's applicant is the employer).
     staff_id = str(data.get("id_number") or "")
     staff_person = Person.objects.filter(id_number=staff_id).only("name").first() if staff_id else None
-    returned = case.status == CaseStatus.RETURNED
+    returned = awaits_supplement(case)
     context = {
         "case": case,
         "returned": returned,

@@ -34,8 +34,8 @@ from stdnum.cn import ric, uscc
 
 from shebao.audit.models import AuditEvent
 from shebao.audit.services import audit_record
-from shebao.core.demo import CITIES, demo_province_create
 from shebao.core.models import Region
+from shebao.demo.province import CITIES, demo_province_create
 from shebao.registry import services
 from shebao.registry.models import (
     Employer,
@@ -54,7 +54,7 @@ ARREARS_ACTION = "registry.demo_arrears_set"
 
 # The demo's "today": dates are drawn up to here (or up to the real today, if that is earlier).
 DEMO_AS_OF = datetime.date(2026, 11, 1)
-TELLER_COUNTY = "990121"  # 青河县, where the demo teller works (core.demo)
+TELLER_COUNTY = "990121"  # 青河县, where the demo teller works (demo.province)
 # Share of persons and employers per county: the teller's county gets the most.
 COUNTY_WEIGHTS = {"990121": 4, "990122": 2, "990102": 2, "990221": 2, "990222": 1}
 # (type, credit-code prefix (registration authority + kind), weight)

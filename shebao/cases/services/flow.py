@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shebao.audit.services import audit_record
 from shebao.cases.lifecycle import (
     AT_STEP,
+    AWAITING_ACCEPTANCE,
     TRANSITIONS,  # noqa: F401 - re-exported: callers of flow import it
     Move,
     can_move,
@@ -74,14 +75,24 @@ def first_step_index(item: ServiceItem) -> int | None:
     return next_step_index(item, -1)
 
 
-def current_step(case: Case) -> ItemStep | None:
-    """The back-office step the case waits at (None when it is at none)."""
+def standing_step(case: Case) -> ItemStep | None:
+    """The step the case stands at now, for every channel: the acceptance while it waits to be accepted
+    (sent online, or returned before acceptance), its back-office step while at one (also returned or
+    suspended there), None once it ended."""
     steps = item_steps(case.item)
-    if case.status not in AT_STEP:
-        return None
-    if 0 <= case.step_index < len(steps) and _is_back_office(steps[case.step_index]):
+    if case.accepted_at is None:
+        if case.status not in AWAITING_ACCEPTANCE:
+            return None
+        return next((s for s in steps if s.kind == StepKind.ACCEPT), None)
+    if case.status in AT_STEP and 0 <= case.step_index < len(steps):
         return steps[case.step_index]
     return None
+
+
+def current_step(case: Case) -> ItemStep | None:
+    """The back-office step the case waits at (None when it is at none): whose posts may act on it."""
+    step = standing_step(case)
+    return step if step is not None and _is_back_office(step) else None
 
 
 # --- refusals -------------------------------------------------------------------------------------

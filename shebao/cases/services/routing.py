@@ -23,9 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shebao.cases.lifecycle import AT_STEP
 from shebao.cases.models import ActionKind, Case, CaseStatus
-from shebao.cases.services.flow import completes_at_once, item_steps
+from shebao.cases.services.flow import completes_at_once, item_steps, standing_step
 from shebao.catalogue.models import ServiceItem, StepKind
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Office, Region
@@ -135,8 +134,8 @@ def _accepted_in(case: Case) -> Region | None:
 def case_progress(case: Case) -> list[ProgressStep]:
     """Every step of the case's item, in order, with its state and the office that handles it.
 
-    The acceptance step is handled where the application was taken (the outlet; online: the case's
-    region), the back-office and completion steps by the case's region. A few queries: the item's
+    The acceptance step is handled where the application was taken (named by the outlet; online: the
+    case's region's office), the back-office and completion steps by the case's region's office. A few queries: the item's
     steps (unless prefetched), the case's actions and the two regions' offices.
     """
     steps = item_steps(case.item)
@@ -147,15 +146,20 @@ def case_progress(case: Case) -> list[ProgressStep]:
     rejected_at_step = next(
         (index for kind, index, _at in reversed(actions) if kind == ActionKind.REJECT), None
     )
+    standing = standing_step(case)
     here, home = _accepted_in(case), case.region
     offices = {r.pk: office_name(r) for r in {here, home} if r is not None}
+    front = case.outlet.name if case.outlet_id else ""  # type: ignore[union-attr]  # the hall visited
     progress: list[ProgressStep] = []
     for index, step in enumerate(steps):
         region = here if step.kind == StepKind.ACCEPT else home
         done_at: datetime.datetime | None = None
         if step.kind == StepKind.ACCEPT:
-            state = StepState.DONE if accepted_at is not None else StepState.CURRENT
             done_at = accepted_at
+            if accepted_at is not None:
+                state = StepState.DONE
+            else:
+                state = StepState.STOPPED if rejected else StepState.CURRENT
         elif step.kind == StepKind.COMPLETE:
             state = StepState.DONE if case.status == CaseStatus.COMPLETED else StepState.WAITING
             done_at = case.completed_at if state == StepState.DONE else None
@@ -166,10 +170,13 @@ def case_progress(case: Case) -> list[ProgressStep]:
         elif rejected:
             state = StepState.DONE if rejected_at_step == index else StepState.STOPPED
             done_at = case.completed_at if rejected_at_step == index else None
-        elif case.status in AT_STEP and case.accepted_at is not None and index == case.step_index:
+        elif standing is not None and step.pk == standing.pk:
             state = StepState.CURRENT
         else:
             state = StepState.WAITING
+        handler = offices.get(region.pk, "") if region is not None else ""
+        if step.kind == StepKind.ACCEPT and front:
+            handler = front
         progress.append(
             ProgressStep(
                 index=index,
@@ -178,7 +185,7 @@ def case_progress(case: Case) -> list[ProgressStep]:
                 state=state,
                 region=region,
                 region_name=region.name if region is not None else "",
-                office_name=offices.get(region.pk, "") if region is not None else "",
+                office_name=handler,
                 done_at=done_at,
             )
         )

@@ -11,11 +11,11 @@ from shebao.cases.models import Case, CaseStatus, Channel
 from shebao.cases.tests.factories import refusals
 from shebao.catalogue.demo import ensure_demo_catalogue
 from shebao.catalogue.selectors import published_edition
-from shebao.core.demo import demo_province_create
 from shebao.core.models import Region, User
 from shebao.counter.demo import seed_counter
 from shebao.counter.demo_bank import seed_bank
 from shebao.counter.models import Outlet, TellerQualification, Window
+from shebao.demo.province import demo_province_create
 from shebao.registry.tests import factories as rf
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shebao.core.demo import demo_province_create
 from shebao.counter.demo import seed_counter
 from shebao.counter.models import AppointmentSlot, Outlet, TellerQualification, Window
+from shebao.demo.province import demo_province_create
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shebao.core.demo import DEMO_PASSWORD
 from shebao.core.models import Region, RegionLevel
+from shebao.demo.province import DEMO_PASSWORD
 from shebao.portal.demo import seed_portal_accounts
 from shebao.portal.models import PortalAccount
 from shebao.portal.tests.test_accounts_world import FAST_HASHERS

@@ -19,11 +19,11 @@ from playwright.sync_api import expect
 from shebao.audit.models import AuditEvent
 from shebao.cases.models import Case, CaseStatus, Channel
 from shebao.catalogue.demo import ensure_demo_catalogue
-from shebao.core.demo import demo_province_create
 from shebao.core.models import Region
 from shebao.counter.demo import seed_counter
 from shebao.counter.demo_bank import seed_bank
 from shebao.counter.models import Window
+from shebao.demo.province import demo_province_create
 from shebao.evaluation.models import Rating
 from shebao.registry.tests import factories as rf
 

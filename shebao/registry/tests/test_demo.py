@@ -20,7 +20,7 @@ from stdnum.cn import ric, uscc
 
 from shebao.audit.models import AuditEvent
 from shebao.audit.services import audit_verify
-from shebao.core.demo import demo_province_create
+from shebao.demo.province import demo_province_create
 from shebao.registry import demo
 from shebao.registry.identity import check_credit_code
 from shebao.registry.models import (

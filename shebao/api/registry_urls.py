@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shebao.registry import api
+from shebao.api import registry as api
 
 urlpatterns = [
     # The ID number goes in the POST body: personal data never in an address.

@@ -38,8 +38,8 @@ from shebao.catalogue.models import (
     StandardKind,
 )
 from shebao.catalogue.snapshot import item_snapshot, with_details
-from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF
 from shebao.core.models import Office, Post, Region, RegionLevel, User
+from shebao.demo.province import DEMO_PASSWORD, DEMO_STAFF
 
 # The marker also makes pytest-django create the test database when this module runs alone.
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """`manage.py demo_seed`: the data `make demo` starts with. Safe to run again: it adds only what is missing.
 
-1. the fictional 示范省 (Demo Province): regions, offices, one staff member per post (`core.demo`);
+1. the fictional 示范省 (Demo Province): regions, offices, one staff member per post (`demo.province`);
 2. the demo catalogue of 108 service items, published as edition 1 (`catalogue.demo`);
 3. local bindings (address, phone, hours, outlets) of a few items for every city and county, and one
    county (石门县) that tries to change the standard — recorded as deviations, not applied;
@@ -19,11 +19,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from shebao.catalogue.demo import demo_bindings_create, demo_standards_create, ensure_demo_catalogue
-from shebao.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_province_create
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Post
 from shebao.counter.demo import seed_counter
 from shebao.counter.demo_bank import seed_bank_demo
+from shebao.demo.province import DEMO_PASSWORD, DEMO_STAFF, demo_province_create
 from shebao.portal.demo import seed_online_application, seed_portal_accounts
 from shebao.portal.demo_employer import demo_agent_text
 from shebao.registry.demo import (
