@@ -39,7 +39,6 @@ from shebao.catalogue.models import ServiceItem, Zone
 from shebao.catalogue.selectors import published_edition
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
-from shebao.counter.models import AppointmentSlot, Outlet
 from shebao.counter.selectors import free_slots
 from shebao.portal import employer as portal_employer
 from shebao.portal import selectors as portal_selectors
@@ -189,7 +188,8 @@ def _my_appointments(*, account: PortalAccount) -> list[Any]:
 
 
 def _book(*, account: PortalAccount, slot_id: int, item_code: str) -> Any:
-    slot = AppointmentSlot.objects.filter(pk=slot_id).first()
+    # The site's rule: only the slots of the account's own outlets (`booking_slot`).
+    slot = portal_selectors.booking_slot(account=account, slot_id=slot_id)
     if slot is None:
         raise _not_found(_("There is no such appointment time; choose one from the free slots."))
     return portal_services.my_appointment_book(account=account, slot=slot, item_code=item_code)
@@ -202,11 +202,11 @@ def _cancel(*, account: PortalAccount, pk: int) -> Any:
     return portal_services.my_appointment_cancel(account=account, appointment=appointment)
 
 
-def _slots(*, outlet_code: str, zone: str) -> Any:
+def _slots(*, account: PortalAccount, outlet_code: str, zone: str) -> Any:
     outlet_code = (outlet_code or "").strip()
     if not outlet_code:
         raise ApplicationError("outlet_required", _("Name the outlet: add '?outlet=<outlet code>'."))
-    outlet = Outlet.objects.filter(code=outlet_code[:30], active=True).first()
+    outlet = portal_selectors.booking_outlet(account=account, code=outlet_code[:30])
     if outlet is None:
         raise _not_found(_("There is no outlet %(code)s.") % {"code": outlet_code})
     zone = (zone or "").strip()
@@ -714,6 +714,7 @@ class SlotsView(PortalView):
     )
     def get(self, request: Request) -> Response:
         slots = _slots(
+            account=self.account(),
             outlet_code=request.query_params.get("outlet", ""),
             zone=request.query_params.get("zone", ""),
         )

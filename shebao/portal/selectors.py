@@ -19,7 +19,7 @@ from shebao.cases.services.flow import standing_step
 from shebao.cases.services.routing import StepState, case_progress
 from shebao.catalogue.models import InsuranceType, ItemStep, StepKind
 from shebao.core.models import Region, RegionLevel
-from shebao.counter.models import Appointment, Outlet
+from shebao.counter.models import Appointment, AppointmentSlot, Outlet
 from shebao.portal.models import AccountKind, PortalAccount
 from shebao.registry.models import Enrolment, Person
 
@@ -276,9 +276,13 @@ def outlets_near(*, person: Person) -> list[Outlet]:
     """Active outlets of the province: the person's county first, then their city, then the rest;
     within each, halls before community windows and bank outlets, nearer (to the county's hall) first
     when the outlets have coordinates."""
-    county = _ancestor_at(person.region, RegionLevel.COUNTY)
-    city = _ancestor_at(person.region, RegionLevel.CITY)
-    province = _ancestor_at(person.region, RegionLevel.PROVINCE)
+    return _outlets_near(person.region)
+
+
+def _outlets_near(region: Region) -> list[Outlet]:
+    county = _ancestor_at(region, RegionLevel.COUNTY)
+    city = _ancestor_at(region, RegionLevel.CITY)
+    province = _ancestor_at(region, RegionLevel.PROVINCE)
     qs = Outlet.objects.filter(active=True).select_related("region")
     if province is not None:
         qs = qs.filter(region__path__startswith=province.path)
@@ -299,6 +303,31 @@ def outlets_near(*, person: Person) -> list[Outlet]:
         return (tier(o), KIND_ORDER.get(o.kind, 9), distance, o.code)
 
     return sorted(outlets, key=rank)
+
+
+# --- booking rules (the site and the phone API call these, so they offer and accept the same) ---------
+
+
+def booking_outlets(*, account: PortalAccount) -> list[Outlet]:
+    """The outlets an account may book at: those of its own province, nearest first (`outlets_near`);
+    an employer's agent books near the employer."""
+    if account.person_id:
+        return _outlets_near(account.person.region)  # type: ignore[union-attr]
+    if account.employer_id:
+        return _outlets_near(account.employer.region)  # type: ignore[union-attr]
+    return []
+
+
+def booking_outlet(*, account: PortalAccount, code: str) -> Outlet | None:
+    """One of the account's bookable outlets by code; None for any other (or no such outlet)."""
+    code = (code or "").strip()
+    return next((o for o in booking_outlets(account=account) if o.code == code), None)
+
+
+def booking_slot(*, account: PortalAccount, slot_id: int) -> AppointmentSlot | None:
+    """A slot the account may book: at one of its bookable outlets; None for any other slot."""
+    outlets = [o.pk for o in booking_outlets(account=account)]
+    return AppointmentSlot.objects.select_related("outlet").filter(pk=slot_id, outlet__in=outlets).first()
 
 
 def my_appointments(*, account: PortalAccount) -> list[Appointment]:

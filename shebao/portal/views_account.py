@@ -27,7 +27,7 @@ from shebao.catalogue.models import Zone
 from shebao.catalogue.selectors import published_edition
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number, mask_phone
-from shebao.counter.models import Appointment, AppointmentSlot, AppointmentStatus, Outlet
+from shebao.counter.models import Appointment, AppointmentStatus, Outlet
 from shebao.counter.selectors import free_slots
 from shebao.evaluation.models import RatingLevel
 from shebao.portal import selectors, services
@@ -326,7 +326,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
     account = portal_account(request)
     person = account.person
     assert person is not None  # noqa: S101
-    outlets = selectors.outlets_near(person=person)
+    outlets = selectors.booking_outlets(account=account)
     outlet: Outlet | None = next((o for o in outlets if o.code == request.GET.get("outlet")), None)
     zone = request.GET.get("zone", "")
     zone = zone if zone in Zone.values and outlet is not None else ""
@@ -335,11 +335,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
     booked: Appointment | None = None
     if request.method == "POST":
         if form.is_valid():
-            slot = (
-                AppointmentSlot.objects.select_related("outlet")
-                .filter(pk=form.cleaned_data["slot"], outlet__in=[o.pk for o in outlets])
-                .first()
-            )
+            slot = selectors.booking_slot(account=account, slot_id=form.cleaned_data["slot"])
             if slot is None:
                 form.add_error("slot", _("Choose one of the free times."))
                 status = 400
