@@ -32,7 +32,6 @@ from shebao.cases.models import (
 )
 from shebao.cases.selectors import WINDOW_PERMS
 from shebao.catalogue.models import InsuranceType, ServiceItem
-from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
 from shebao.core.errors import ApplicationError
@@ -41,6 +40,7 @@ from shebao.core.models import Post, User
 from shebao.core.permissions import Perm
 from shebao.core.workdays import add_working_days
 from shebao.counter.models import QueueTicket, TellerQualification, Window, WindowKind
+from shebao.counter.offers import desk_offer
 from shebao.registry import selectors as registry
 from shebao.registry.identity import check_credit_code, check_id_number
 from shebao.registry.models import Employer, Person

@@ -1,4 +1,4 @@
-"""Conformance: which outlets offer which items (`catalogue.outlets`), bounded by the user's region."""
+"""Conformance: which outlets offer which items (`counter.offers`), bounded by the user's region."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from shebao.catalogue.outlets import outlet_offer_report
 from shebao.core.access import forbidden, require_perm, staff
 from shebao.core.models import Region
 from shebao.core.permissions import Perm
+from shebao.counter.offers import outlet_offer_report
 
 
 @require_perm(Perm.CONFORMANCE_VIEW)

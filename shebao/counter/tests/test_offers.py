@@ -1,4 +1,4 @@
-"""Which outlets offer which items: the rule (`catalogue.outlets`), the report and its page."""
+"""Which outlets offer which items: the rule (`counter.offers`), the report and its page."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from shebao.catalogue.models import ServiceItem
-from shebao.catalogue.outlets import outlet_offer_report, window_items, window_offers
 from shebao.catalogue.selectors import published_edition
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.permissions import PostCode
 from shebao.core.tests.factories import make_region_tree
 from shebao.counter.models import Outlet, OutletKind, Window, WindowKind
+from shebao.counter.offers import outlet_offer_report, window_items, window_offers
 from shebao.counter.tests.factories import hall, make_staff
 
 pytestmark = pytest.mark.django_db

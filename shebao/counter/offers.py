@@ -1,4 +1,4 @@
-"""Which outlets offer which items of the published catalogue (reads).
+"""Which outlets offer which items of the published catalogue (reads; they live with the outlets).
 
 One rule, used by the teller's desk (`window_items`, a queryset filter) and the conformance page
 (`outlet_offer_report`, computed in Python over a few queries), so the two never disagree:
