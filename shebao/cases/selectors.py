@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shebao.cases.lifecycle import AT_BACK_OFFICE, AT_STEP
+from shebao.cases.lifecycle import AT_BACK_OFFICE
 from shebao.cases.models import ActionKind, Case, CaseAction
 from shebao.cases.services.flow import current_step
 from shebao.core.access import visible_regions
@@ -76,36 +74,3 @@ def case_for_user(*, user: Any, number: str) -> Case:
             "not_found", _("There is no case %(number)s.") % {"number": number}, status=404
         )
     return case
-
-
-def cases_accepted_by(*, user: Any, day: datetime.date | None = None) -> QuerySet[Case]:
-    """The cases a teller accepted on `day` (default today), newest first."""
-    day = day or timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
-    return (
-        _cases()
-        .filter(accepted_by=user, accepted_at__gte=start, accepted_at__lt=end)
-        .order_by("-accepted_at")
-    )
-
-
-def case_list_for_window(*, window: Any, day: datetime.date | None = None) -> QuerySet[Case]:
-    """The cases accepted at a window on `day` (default today), newest first."""
-    day = day or timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
-    return (
-        _cases().filter(window=window, accepted_at__gte=start, accepted_at__lt=end).order_by("-accepted_at")
-    )
-
-
-def cases_due(*, user: Any, within_days: int = 3) -> QuerySet[Case]:
-    """Open cases in the user's region due within `within_days` calendar days or already overdue."""
-    limit = timezone.localdate() + datetime.timedelta(days=within_days)
-    return (
-        _cases()
-        .filter(status__in=AT_STEP, region__in=visible_regions(user), deadline__isnull=False)
-        .filter(deadline__lte=limit)
-        .order_by("deadline", "accepted_at")
-    )

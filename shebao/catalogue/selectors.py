@@ -45,10 +45,6 @@ def published_edition() -> Edition | None:
     return Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
 
 
-def draft_edition() -> Edition | None:
-    return Edition.objects.filter(status=EditionStatus.DRAFT).first()
-
-
 def edition_by_number(number: int) -> Edition:
     edition = Edition.objects.filter(number=number).first()
     if edition is None:

@@ -190,8 +190,3 @@ def case_progress(case: Case) -> list[ProgressStep]:
             )
         )
     return progress
-
-
-def current_handler(case: Case) -> ProgressStep | None:
-    """The step the case waits at now, with the office handling it (None once it ended)."""
-    return next((p for p in case_progress(case) if p.state == StepState.CURRENT), None)

@@ -1,4 +1,4 @@
-"""Overdue cases: marked once, the region's section leaders told once; the dashboard reads."""
+"""Overdue cases: marked once, the region's section leaders told once (the dashboard: `test_pages`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,6 @@ import pytest
 from django.core.management import call_command
 
 from shebao.audit.models import AuditEvent
-from shebao.cases.deadlines import (
-    cases_due,
-    cases_overdue,
-    deadline_counts_by_outlet,
-    deadline_counts_by_teller,
-)
 from shebao.cases.models import CaseStatus, Notification
 from shebao.cases.services.clock import cases_mark_overdue
 from shebao.cases.tasks import mark_overdue, mark_overdue_task
@@ -81,25 +75,3 @@ def test_command_and_task(world: dict[str, Any]) -> None:
     assert mark_overdue("2026-03-06") == 0
     assert mark_overdue_task.apply(args=["2026-04-01"]).get() == 1
     assert mark_overdue_task.name == "cases.mark_overdue"
-
-
-def test_dashboard_reads(world: dict[str, Any]) -> None:
-    late = make_case(region=world["county_a1"], acceptor=world["teller"])
-    soon = make_case(region=world["county_a1"], acceptor=world["teller"], accepted_on=dt.date(2026, 2, 27))
-    elsewhere = make_case(region=world["county_b1"], acceptor=world["teller"])
-    today = dt.date(2026, 3, 9)
-    cases_mark_overdue(today=today)
-    soon.refresh_from_db()
-    assert soon.deadline == dt.date(2026, 3, 12)  # 28 Feb is a 调休 workday
-
-    assert list(cases_overdue(region=world["county_a1"], today=today)) == [late]
-    assert set(cases_overdue(region=world["province"], today=today)) == {late, elsewhere}
-    assert list(cases_due(region=world["county_a1"], within_days=5, today=today)) == [soon]
-    assert list(cases_due(region=world["county_a1"], within_days=2, today=today)) == []
-
-    by_teller = deadline_counts_by_teller(region=world["county_a1"], within_days=5, today=today)
-    assert [(r["accepted_by__username"], r["open"], r["due"], r["overdue"]) for r in by_teller] == [
-        ("teller", 2, 1, 1)
-    ]
-    by_outlet = deadline_counts_by_outlet(region=world["city_a"], within_days=5, today=today)
-    assert [(r["outlet_id"], r["open"], r["overdue"]) for r in by_outlet] == [(None, 2, 1)]

@@ -18,7 +18,8 @@ from shebao.audit.models import AuditEvent
 from shebao.cases.models import ActionKind, Case, CaseStatus
 from shebao.cases.selectors import case_for_user, review_queue
 from shebao.cases.services import case_accept, case_approve_step
-from shebao.cases.services.routing import StepState, case_progress, case_region, current_handler
+from shebao.cases.services.flow import standing_step
+from shebao.cases.services.routing import StepState, case_progress, case_region
 from shebao.cases.tests import factories as cf
 from shebao.catalogue.tests.factories import item_data, special_item_data
 from shebao.core.errors import ApplicationError
@@ -187,7 +188,7 @@ def test_progress_names_the_office_of_each_step(two_cities):
     assert review.state == StepState.CURRENT and review.region == w["county_b"]
     assert review.office_name == "乙一县社保中心"
     assert approve.state == StepState.WAITING and complete.state == StepState.WAITING
-    assert current_handler(case) == review
+    assert standing_step(case).name == review.name  # the same current step the portal's list shows
 
     case = case_approve_step(case=case, by=w["reviewer_b"], version=case.version)
     steps = case_progress(Case.objects.get(pk=case.pk))
@@ -250,7 +251,7 @@ def test_a_rejected_case_shows_where_it_stopped(two_cities):
     case = accept_for_b(w)
     case = case_reject(case=case, by=w["reviewer_b"], version=case.version, reason="材料不符")
     assert [s.state for s in case_progress(case)] == ["done", "done", "stopped", "stopped"]
-    assert current_handler(case) is None
+    assert standing_step(case) is None
 
 
 def test_progress_of_a_case_sent_online_and_not_yet_accepted(two_cities):
