@@ -46,6 +46,25 @@ def review_queue(*, user: Any) -> list[Case]:
     return queue
 
 
+# Kinds of self-service account (the portal's `AccountKind`; the portal imports cases, not the reverse).
+PERSON = "person"
+EMPLOYER = "employer_agent"
+
+
+def cases_of_account(*, account: Any) -> QuerySet[Case]:
+    """The cases a self-service account owns — one rule for the site, the phone API and the online
+    services: a person's account the person's cases, an employer agent's the employer's, and either
+    the cases it sent itself. Nothing for no account."""
+    if account is None:
+        return Case.objects.none()
+    owned = Q(submitted_by_id=account.user_id)
+    if account.kind == PERSON and account.person_id:
+        owned |= Q(person_id=account.person_id)
+    elif account.kind == EMPLOYER and account.employer_id:
+        owned |= Q(employer_id=account.employer_id)
+    return Case.objects.filter(owned)
+
+
 # Posts that work at a window: they also read cases accepted at their region's outlets.
 WINDOW_PERMS = (Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_ACCEPT_BANK)
 

@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from shebao.cases.lifecycle import FINISHED, awaits_supplement
 from shebao.cases.models import ActionKind, Case, Notification
+from shebao.cases.selectors import cases_of_account
 from shebao.cases.services.flow import standing_step
 from shebao.cases.services.routing import StepState, case_progress
 from shebao.catalogue.models import InsuranceType, ItemStep, StepKind
@@ -100,11 +101,6 @@ def my_employers(*, rows: list[TypeRow]) -> list[EmployerRow]:
     return sorted(found.values(), key=lambda r: (r.until is not None, r.employer.name))
 
 
-def _cases_of(account: PortalAccount) -> QuerySet[Case]:
-    person_q = Q(person_id=account.person_id) if account.person_id else Q(pk__in=[])
-    return Case.objects.filter(person_q | Q(submitted_by_id=account.user_id))
-
-
 @dataclass
 class CaseRow:
     case: Case
@@ -121,7 +117,7 @@ def my_cases(*, account: PortalAccount) -> list[CaseRow]:
     from shebao.evaluation.models import Rating
 
     cases = list(
-        _cases_of(account)
+        cases_of_account(account=account)
         .select_related("item", "region")
         .prefetch_related("item__steps")
         .order_by("-id")[:200]
@@ -133,7 +129,7 @@ def my_cases(*, account: PortalAccount) -> list[CaseRow]:
 def my_case(*, account: PortalAccount, number: str) -> Case | None:
     """One of the account's cases by number; None for anyone else's (or no such case)."""
     return (
-        _cases_of(account)
+        cases_of_account(account=account)
         .select_related("item", "region", "outlet", "window__outlet")
         .filter(number=str(number)[:24])
         .first()

@@ -25,6 +25,7 @@ from shebao.audit.services import audit_record
 from shebao.cases.forms import EffectForm, effect_form_class
 from shebao.cases.lifecycle import AWAITING_ACCEPTANCE, Move, can_move, target
 from shebao.cases.models import ActionKind, Case, CaseStatus, CaseUpload, Channel, Delivery
+from shebao.cases.selectors import EMPLOYER, PERSON, cases_of_account
 from shebao.cases.services import intake
 from shebao.cases.services.clock import clock_start
 from shebao.cases.services.flow import (
@@ -51,9 +52,6 @@ from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
 
 ONLINE = Channel.ONLINE.value  # the catalogue `Channel` code of the online channel
-
-PERSON = "person"
-EMPLOYER = "employer_agent"
 
 # Effects an employer applies for (the account supplies the credit code); registering effects create
 # the record an account already has, so they are never offered online.
@@ -146,16 +144,12 @@ def online_missing(case: Case) -> list[str]:
 
 def case_for_account(*, account: Any, number: str) -> Case:
     """The account's own case (the person's, or the agent's employer's); otherwise not found."""
-    if account is None:
-        raise _not_found(number)
-    qs = Case.objects.select_related("item", "region", "person", "employer")
-    if account.kind == PERSON and account.person_id:
-        qs = qs.filter(person_id=account.person_id)
-    elif account.kind == EMPLOYER and account.employer_id:
-        qs = qs.filter(employer_id=account.employer_id)
-    else:
-        raise _not_found(number)
-    case = qs.filter(number=(number or "").strip()).first()
+    case = (
+        cases_of_account(account=account)
+        .select_related("item", "region", "person", "employer")
+        .filter(number=(number or "").strip())
+        .first()
+    )
     if case is None:
         raise _not_found(number)
     return case
