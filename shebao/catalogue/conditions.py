@@ -439,10 +439,12 @@ def label(condition: Mapping[str, Any], names: Mapping[str, str]) -> str:
 def labels(conditions: Iterable[Mapping[str, Any]], names: Mapping[str, str] | None = None) -> list[str]:
     """Every condition of an item in words (the service guide's list)."""
     conditions = list(conditions or [])
-    if not conditions:
-        return []
     if names is None:
-        names = insurance_type_names()
+        needs_names = any(
+            (t := VOCABULARY.get(str(c.get("code") or ""))) is not None and t.param == INSURANCE_TYPE
+            for c in conditions
+        )
+        names = insurance_type_names() if needs_names else {}
     return [label(c, names) for c in conditions]
 
 
