@@ -111,8 +111,11 @@ class ItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ConditionSerializer(many=True))
     def get_conditions(self, item: ServiceItem) -> list[dict[str, Any]]:
-        names = self.context.setdefault("insurance_type_names", None) or acceptance.insurance_type_names()
-        self.context["insurance_type_names"] = names  # read once per response
+        if not item.conditions:
+            return []
+        names = self.context.get("insurance_type_names")
+        if names is None:  # read once per response, and only when an item has conditions
+            names = self.context["insurance_type_names"] = acceptance.insurance_type_names()
         return [
             {
                 "code": c.get("code", ""),
