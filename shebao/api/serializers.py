@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import Channel, Edition, InsuranceType, ItemMaterial, ItemStep, ServiceItem
 from shebao.catalogue.snapshot import MATERIAL_FIELDS, SCALAR_FIELDS
 from shebao.core.models import Region
@@ -64,6 +66,14 @@ class StepSerializer(serializers.ModelSerializer):
         fields = ["order", "kind", "kind_label", "name_zh", "name_en", "posts"]
 
 
+class ConditionSerializer(serializers.Serializer):
+    """One acceptance condition the platform checks (受理条件)."""
+
+    code = serializers.CharField(help_text="A code of the conditions vocabulary (docs/architecture.md).")
+    params = serializers.DictField(help_text='Its parameter, e.g. {"insurance_type": "employee_pension"}.')
+    label = serializers.CharField(help_text="The condition in words, in the language of the request.")
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """A service item with every element of its service guide."""
 
@@ -78,6 +88,7 @@ class ItemSerializer(serializers.ModelSerializer):
     legal_basis = LegalBasisSerializer(many=True, read_only=True)
     materials = MaterialSerializer(many=True, read_only=True)
     steps = StepSerializer(many=True, read_only=True)
+    conditions = serializers.SerializerMethodField()
 
     class Meta:
         model = ServiceItem
@@ -94,8 +105,25 @@ class ItemSerializer(serializers.ModelSerializer):
             "legal_basis",
             "materials",
             "steps",
+            "conditions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ConditionSerializer(many=True))
+    def get_conditions(self, item: ServiceItem) -> list[dict[str, Any]]:
+        if not item.conditions:
+            return []
+        names = self.context.get("insurance_type_names")
+        if names is None:  # read once per response, and only when an item has conditions
+            names = self.context["insurance_type_names"] = acceptance.insurance_type_names()
+        return [
+            {
+                "code": c.get("code", ""),
+                "params": dict(c.get("params") or {}),
+                "label": acceptance.label(c, names),
+            }
+            for c in item.conditions or []
+        ]
 
 
 # --- editions ----------------------------------------------------------------------------------------
@@ -149,6 +177,11 @@ class StepSnapshotSerializer(serializers.Serializer):
     posts = serializers.ListField(child=serializers.CharField())
 
 
+class ConditionSnapshotSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    params = serializers.DictField()
+
+
 class ItemSnapshotSerializer(serializers.Serializer):
     """An item in its canonical form (codes rather than objects), as compared between editions."""
 
@@ -180,6 +213,7 @@ class ItemSnapshotSerializer(serializers.Serializer):
     legal_basis = LegalBasisSerializer(many=True)
     materials = MaterialSnapshotSerializer(many=True)
     steps = StepSnapshotSerializer(many=True)
+    conditions = ConditionSnapshotSerializer(many=True)
 
 
 class FieldChangeSerializer(serializers.Serializer):

@@ -31,6 +31,7 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.selectors import WINDOW_PERMS
+from shebao.cases.services.conditions import conditions_evaluate
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
@@ -308,6 +309,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         effect_form=effect_form,
         delivery_form=delivery_form,
         steps=list(item.steps.all()),
+        # 受理条件 checked before accepting, so the teller sees why an accept would be refused
+        conditions=conditions_evaluate(item=item, person=applicant.person, employer=applicant.employer),
     )
     if action == "notice":
         from shebao.cases.services.intake import notice_issue

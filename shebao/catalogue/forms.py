@@ -12,8 +12,10 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import (
     BusinessClass,
     Channel,
@@ -113,6 +115,18 @@ class ItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "社会保险经办条例 | 第六条"}),
         help_text=_("One line per provision: law | article."),
     )
+    conditions = forms.CharField(
+        label=_("Checked acceptance conditions"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "person; alive; ever_enrolled:employee_pension"}
+        ),
+        help_text=format_lazy(
+            "{} {}",
+            _("Codes separated by ';', a parameter after ':'. Codes:"),
+            ", ".join(acceptance.VOCABULARY),
+        ),
+    )
 
     def __init__(self, *args: Any, code_fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,6 +138,14 @@ class ItemForm(forms.Form):
         ]
         if code_fixed:
             self.fields["code"].disabled = True
+
+    def clean_conditions(self) -> list[dict[str, Any]]:
+        conditions = acceptance.from_text(self.cleaned_data.get("conditions"))
+        types = [code for code, _name in self.fields["insurance_types"].choices]  # type: ignore[attr-defined]
+        found = acceptance.problems(conditions, type_codes=types)
+        if found:
+            raise forms.ValidationError(found)
+        return conditions
 
     def clean_legal_basis(self) -> list[dict[str, str]]:
         lines = [line.strip() for line in (self.cleaned_data.get("legal_basis") or "").splitlines()]
@@ -232,7 +254,10 @@ def item_form_initial(
     snapshot: dict[str, Any],
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """Initial values of the item form and its two formsets from an item's canonical dict."""
-    initial = {k: v for k, v in snapshot.items() if k not in ("materials", "steps", "legal_basis")}
+    initial = {
+        k: v for k, v in snapshot.items() if k not in ("materials", "steps", "legal_basis", "conditions")
+    }
+    initial["conditions"] = acceptance.to_text(snapshot.get("conditions") or [])
     initial["legal_basis"] = "\n".join(
         f"{b.get('law', '')} | {b.get('article', '')}" for b in snapshot.get("legal_basis") or []
     )

@@ -154,6 +154,8 @@ class ServiceItem(models.Model):
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), default=0)
     acceptance_conditions_zh = models.TextField(_("acceptance conditions (Chinese)"), blank=True)
     acceptance_conditions_en = models.TextField(_("acceptance conditions (English)"), blank=True)
+    # 受理条件 the platform checks: [{"code": "alive", "params": {}}, ...] (vocabulary: conditions.py).
+    conditions = models.JSONField(_("checked acceptance conditions"), default=list, blank=True)
     fee = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, default=0)
     fee_basis = models.CharField(_("fee basis"), max_length=200, blank=True)
     trips = models.PositiveSmallIntegerField(_("trips to the office"), default=0)  # 跑动次数: 0 or 1

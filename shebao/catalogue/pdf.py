@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import ItemStep, LocalBinding, ServiceItem
 from shebao.core.models import Post, pick_language
 
@@ -59,6 +60,7 @@ def guide_context(*, item: ServiceItem, binding: LocalBinding | None) -> dict[st
         "binding": binding,
         "materials": list(item.materials.all()),
         "steps": [GuideStep(s, [names.get(code, code) for code in s.posts]) for s in item.steps.all()],
+        "conditions": acceptance.labels(item.conditions or []),  # 受理条件 the platform checks, in words
     }
 
 

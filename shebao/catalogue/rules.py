@@ -15,7 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shebao.catalogue.models import BusinessClass, Edition, ItemType, RiskLevel, StepKind
+from shebao.catalogue import conditions as acceptance
+from shebao.catalogue.models import BusinessClass, Edition, InsuranceType, ItemType, RiskLevel, StepKind
 from shebao.catalogue.snapshot import edition_snapshot
 from shebao.core.effects import get_effect
 from shebao.core.models import Post, pick_language
@@ -41,6 +42,7 @@ class Rule:
     NAME = "name"
     RISK_LEVEL = "risk_level"
     EFFECT = "effect"  # the effect an item names must have a registered handler
+    CONDITIONS = "conditions"  # 受理条件: known codes of `conditions.VOCABULARY` with good parameters
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,15 @@ def _posts(steps: Iterable[dict[str, Any]], kind: str) -> set[str]:
     return found
 
 
-def item_violations(data: dict[str, Any], *, post_codes: set[str]) -> list[Violation]:
-    """Every rule one item (in snapshot form) breaks. No queries: pass `known_post_codes()`."""
+def known_type_codes() -> set[str]:
+    return set(InsuranceType.objects.values_list("code", flat=True))
+
+
+def item_violations(
+    data: dict[str, Any], *, post_codes: set[str], type_codes: set[str] | None = None
+) -> list[Violation]:
+    """Every rule one item (in snapshot form) breaks. No queries: pass `known_post_codes()` (and
+    `known_type_codes()`, read here when not given)."""
     code = str(data.get("code") or "")
     name = pick_language(data.get("name_zh") or "", data.get("name_en") or "")
     found: list[Violation] = []
@@ -147,6 +156,13 @@ def item_violations(data: dict[str, Any], *, post_codes: set[str]) -> list[Viola
                 % {"material": pick_language(material.get("name_zh") or "", material.get("name_en") or "")},
             )
 
+    # 4b. Acceptance conditions the platform checks: known codes, good parameters, no contradiction.
+    if data.get("conditions"):
+        if type_codes is None:
+            type_codes = known_type_codes()
+        for problem in acceptance.problems(data.get("conditions"), type_codes=type_codes):
+            add(Rule.CONDITIONS, problem)
+
     # 5. The rest of the guide.
     trips = _int(data.get("trips"))
     if trips is None or trips > 1:
@@ -185,7 +201,8 @@ def edition_violations(edition: Edition) -> list[Violation]:
     if not items:
         return [Violation("", "", Rule.EMPTY_EDITION, _("An empty edition cannot be published."))]
     post_codes = known_post_codes()
+    type_codes = known_type_codes()
     found: list[Violation] = []
     for data in sorted(items.values(), key=lambda d: (d.get("order") or 0, d["code"])):
-        found.extend(item_violations(data, post_codes=post_codes))
+        found.extend(item_violations(data, post_codes=post_codes, type_codes=type_codes))
     return found

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.db.models import Case, Field, IntegerField, Model, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import (
     BINDING_OPEN_FIELDS,
     Deviation,
@@ -308,6 +309,8 @@ def normalise_field(name: str, value: Any) -> Any:
             return value
     if name in UNORDERED_LIST_FIELDS:
         return _codes(value)
+    if name == "conditions":
+        return acceptance.normalise(value)
     if name in ("materials", "steps", "legal_basis"):
         if not isinstance(value, list | tuple):
             return value

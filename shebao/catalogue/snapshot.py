@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import (
     BusinessClass,
     Channel,
@@ -66,7 +67,7 @@ MATERIAL_FIELDS = (
     "note_en",
 )
 STEP_FIELDS = ("kind", "name_zh", "name_en", "posts")
-LIST_FIELDS = ("insurance_types", "channels", "legal_basis", "materials", "steps")
+LIST_FIELDS = ("insurance_types", "channels", "legal_basis", "materials", "steps", "conditions")
 ALL_FIELDS = SCALAR_FIELDS + LIST_FIELDS
 
 BOOL_FIELDS = {"fund_payout", "province_wide", "cross_province"}
@@ -105,6 +106,9 @@ def item_snapshot(item: ServiceItem) -> dict[str, Any]:
     data["steps"] = [
         {"kind": s.kind, "name_zh": s.name_zh, "name_en": s.name_en, "posts": list(s.posts)}
         for s in item.steps.all()
+    ]
+    data["conditions"] = [
+        {"code": c.get("code", ""), "params": dict(c.get("params") or {})} for c in item.conditions or []
     ]
     return data
 
@@ -145,6 +149,14 @@ def _check(data: dict[str, Any]) -> list[str]:
             raise InvalidOperation
     except InvalidOperation:
         problems.append(_("%(code)s: the fee must be an amount of 0 or more.") % {"code": code})
+    conditions = data.get("conditions")
+    if conditions not in (None, "") and (
+        not isinstance(conditions, list | tuple)
+        or not all(isinstance(c, dict) and isinstance(c.get("params") or {}, dict) for c in conditions)
+    ):
+        problems.append(
+            _("%(code)s: the acceptance conditions must be a list of {code, params}.") % {"code": code}
+        )
     for step in data.get("steps") or []:
         if step.get("kind") not in StepKind.values:
             problems.append(
@@ -197,6 +209,8 @@ def item_apply_snapshot(*, edition: Edition, data: dict[str, Any]) -> ServiceIte
         {"law": str(b.get("law", "")), "article": str(b.get("article", ""))}
         for b in data.get("legal_basis") or []
     ]
+    if "conditions" in data:
+        values["conditions"] = acceptance.normalise(list(data.get("conditions") or []))
     item, _created = ServiceItem.objects.update_or_create(edition=edition, code=data["code"], defaults=values)
     item.insurance_types.set(types)
     item.channels.set(channels)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue import selectors, services
 from shebao.catalogue.forms import (
     BindingForm,
@@ -91,6 +92,7 @@ LIST_LABELS: dict[str, Any] = {
     "legal_basis": gettext_lazy("Legal basis"),
     "materials": gettext_lazy("Materials"),
     "steps": gettext_lazy("Steps"),
+    "conditions": gettext_lazy("Checked acceptance conditions"),
 }
 CHOICES: dict[str, Any] = {
     "zone": Zone,
@@ -172,6 +174,10 @@ def readable(name: str, value: Any, names: _Names) -> Readable:
                 f"{b.get('law', '')} {b.get('article', '')}".strip() for b in value if isinstance(b, dict)
             ],
             is_list=True,
+        )
+    if name == "conditions" and isinstance(value, list):
+        return Readable(
+            lines=[acceptance.label(c, names.types) for c in value if isinstance(c, dict)], is_list=True
         )
     if name == "materials" and isinstance(value, list):
         return Readable(lines=[_material_line(m) for m in value if isinstance(m, dict)], is_list=True)

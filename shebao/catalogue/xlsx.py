@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from shebao.audit.services import audit_record
+from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import (
     Channel,
     Edition,
@@ -61,7 +62,7 @@ README_SHEET = "README"
 LIST_SEPARATOR = ";"
 BASIS_SEPARATOR = "|"
 
-ITEM_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "insurance_types", "channels", "legal_basis")
+ITEM_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "insurance_types", "channels", "legal_basis", "conditions")
 MATERIAL_COLUMNS: tuple[str, ...] = ("item_code", "order", *MATERIAL_FIELDS)
 STEP_COLUMNS: tuple[str, ...] = ("item_code", "order", "kind", "name_zh", "name_en", "posts")
 
@@ -131,6 +132,15 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
     (ITEMS_SHEET, "insurance_types", "险种编码，用“;”分隔", "Insurance type codes, separated by ';'"),
     (ITEMS_SHEET, "channels", "办理渠道编码，用“;”分隔", "Channel codes, separated by ';'"),
     (ITEMS_SHEET, "legal_basis", "设定依据：法规|条款;法规|条款", "Legal basis: law|article;law|article"),
+    (
+        ITEMS_SHEET,
+        "conditions",
+        "系统核验的受理条件：编码或 编码:参数，用“;”分隔（如 person;alive;ever_enrolled:employee_pension;"
+        "age_at_least:60）。编码：" + "、".join(acceptance.VOCABULARY),
+        "Acceptance conditions the platform checks: code or code:parameter, separated by ';' (e.g. "
+        "person;alive;ever_enrolled:employee_pension;age_at_least:60). Codes: "
+        + ", ".join(acceptance.VOCABULARY),
+    ),
     (
         MATERIALS_SHEET,
         "item_code",
@@ -236,6 +246,7 @@ def edition_export_xlsx(*, edition: Edition) -> bytes:
         row.append(_join_list(data["insurance_types"]))
         row.append(_join_list(data["channels"]))
         row.append(_basis_text(data["legal_basis"]))
+        row.append(acceptance.to_text(data["conditions"]))
         item_rows.append(row)
         for order, material in enumerate(data["materials"], start=1):
             material_rows.append([data["code"], order, *(material[f] for f in MATERIAL_FIELDS)])
@@ -524,6 +535,9 @@ def _parse_items(
                 r.bad(_("legal basis '%(value)s' names no law.") % {"value": part})
             basis.append({"law": law.strip(), "article": article.strip()})
         data["legal_basis"] = basis
+        data["conditions"] = acceptance.from_text(cells.get("conditions"))
+        for problem in acceptance.problems(data["conditions"], type_codes=types):
+            r.bad(problem)
         data["materials"] = []
         data["steps"] = []
         code = data["code"]

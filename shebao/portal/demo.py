@@ -42,7 +42,8 @@ def seed_portal_accounts(*, stdout: Any = None) -> list[tuple[str, str]]:
     candidates = (
         Person.objects.filter(region__path__startswith=county.path, status=PersonStatus.ACTIVE)
         .exclude(phone="")
-        .filter(enrolments__end_date__isnull=True)
+        # employees: the demo's online application (a maternity or medical claim) meets its conditions
+        .filter(enrolments__end_date__isnull=True, enrolments__employer__isnull=False)
         .distinct()
         .order_by("id")[:DEMO_ACCOUNTS]
     )

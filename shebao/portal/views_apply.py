@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import awaits_supplement
 from shebao.cases.models import Case
+from shebao.cases.services.conditions import conditions_evaluate
 from shebao.cases.services.online import (
     case_for_account,
     item_materials,
@@ -98,7 +99,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     applicant = _applicant(account)
     form = online_form_class(item, **applicant)(request.POST or None, prefix="d")
     materials = item_materials(item)
-    ctx: dict[str, Any] = {"item": item, "form": form, "materials": materials, **_upload_info()}
+    ctx: dict[str, Any] = {
+        "item": item,
+        "form": form,
+        "materials": materials,
+        # 受理条件 checked for this account's person or employer before anything is sent
+        "conditions": conditions_evaluate(item=item, **applicant),
+        **_upload_info(),
+    }
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "portal/apply.html", ctx, status=400)

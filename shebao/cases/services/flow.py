@@ -30,6 +30,7 @@ from shebao.cases.lifecycle import (
 from shebao.cases.models import ActionKind, Case, CaseAction
 from shebao.cases.notify import APPLICANT_LANGUAGE, notify, result_deliver
 from shebao.cases.services.clock import clock_start, clock_stop
+from shebao.cases.services.conditions import CONDITION, conditions_unmet
 from shebao.cases.services.review import cross_review_maybe_draw
 from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
 from shebao.core.access import can_see_region
@@ -154,6 +155,13 @@ def run_refusable(
         fresh = Case.objects.select_related("region", "item").filter(pk=case.pk).first() if case else None
         record_refusal(by=by, refusal=refusal, case=fresh, item=item)
         raise refusal.error() from None
+
+
+def refuse_unmet_conditions(*, item: ServiceItem, person: Any, employer: Any, move: str) -> None:
+    """受理条件: raise a `Refusal` (code `condition`, 422) naming every failed acceptance condition."""
+    message = conditions_unmet(item=item, person=person, employer=employer)
+    if message:
+        raise Refusal(CONDITION, message, move, status=422)
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -360,6 +368,10 @@ def case_approve_step(*, case: Case, by: Any, version: int, comment: str = "") -
         )
         following = next_step_index(locked.item, done_index)
         if following is None:
+            # The facts may have changed since acceptance (the person died meanwhile): check again.
+            refuse_unmet_conditions(
+                item=locked.item, person=locked.person, employer=locked.employer, move=Move.APPROVE_STEP
+            )
             return case_complete(case=locked, by=by)
         locked.step_index = following
         locked.status = target(Move.APPROVE_STEP)

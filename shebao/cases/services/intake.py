@@ -36,6 +36,7 @@ from shebao.cases.services.flow import (
     completes_at_once,
     first_step_index,
     record_refusal,
+    refuse_unmet_conditions,
 )
 from shebao.cases.services.routing import accepting_region, case_region, routing_note
 from shebao.catalogue.models import BusinessClass, EditionStatus, RiskLevel, ServiceItem
@@ -210,6 +211,7 @@ def _check_accept(
             raise ApplicationError(
                 "no_applicant", _("Identify the applicant by ID number or credit code first.")
             )
+    refuse_unmet_conditions(item=item, person=person, employer=employer, move=ACCEPT)
     posts = teller.post_codes()
     named = sorted(posts & accept_posts(item))
     if named:

@@ -41,6 +41,8 @@ from shebao.cases.services.flow import (
     case_supplement,
     completes_at_once,
     first_step_index,
+    record_refusal,
+    refuse_unmet_conditions,
     reject_locked,
     run_refusable,
 )
@@ -52,6 +54,7 @@ from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
 
 ONLINE = Channel.ONLINE.value  # the catalogue `Channel` code of the online channel
+SUBMIT = "submit"  # the move named in a refused online submission (`cases.refused`)
 
 # Effects an employer applies for (the account supplies the credit code); registering effects create
 # the record an account already has, so they are never offered online.
@@ -298,6 +301,17 @@ def online_submit(
             _("Item %(code)s %(name)s is not applied for with your kind of account.")
             % {"code": item.code, "name": item.name},
         )
+    try:
+        refuse_unmet_conditions(item=item, person=person, employer=employer, move=SUBMIT)
+    except Refusal as refusal:  # 受理条件: refused before anything is written, and audited
+        record_refusal(
+            by=user,
+            refusal=refusal,
+            item=item,
+            region_code=(person or employer).region.code,
+            channel=Channel.ONLINE,
+        )
+        raise refusal.error() from None
     given = applicant_given(person=person, employer=employer)
     form = online_form_class(item, person=person, employer=employer)(data=dict(data or {}))
     if not form.is_valid():
@@ -446,6 +460,9 @@ def online_accept(*, case: Case, by: Any, version: int, received: Iterable[Any])
         _check_version(locked, version, Move.ACCEPT_ONLINE)
         post = _accept_post(locked, by, Move.ACCEPT_ONLINE)
         item = locked.item
+        refuse_unmet_conditions(
+            item=item, person=locked.person, employer=locked.employer, move=Move.ACCEPT_ONLINE
+        )
         missing = intake.materials_check(item=item, received=got)
         if missing:
             raise ApplicationError(

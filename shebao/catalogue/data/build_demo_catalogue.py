@@ -2674,6 +2674,161 @@ item(
 )
 
 
+# =============================================================================================
+# 受理条件 the platform checks (`conditions` of each item; vocabulary: shebao/catalogue/conditions.py).
+# One line per item, by name: codes separated by ";", a parameter after ":". Items not listed check
+# nothing beyond their prose conditions (registration items: the applicant has no record yet).
+# Sources: 社会保险法 Arts. 16 (pension at statutory retirement age: the lowest, 50, for women
+# workers; the exact date by birth date and sex is the reviewer's, under the 2024 retirement-age
+# decision in facts.md), 17 (funeral grant and survivors' pension on death), 45 (unemployment
+# benefit: contributions, involuntary job loss), 54 and 56 (maternity: the insured employee; 生育
+# 津贴 for a woman's maternity leave, the 计划生育 leave is its own item), 41 (先行支付 where the
+# employer did not insure: no enrolment asked); 国发〔2014〕8号 (residents' pension: from 16 to
+# enrol, not covered by the employees' scheme; paid from 60); 工伤保险条例 Arts. 37–39 (disability
+# and death benefits of the insured worker).
+# =============================================================================================
+PERSON_ALIVE = "person; alive"
+CONDITIONS_BY_NAME: dict[str, str] = {
+    # 参保征缴
+    "单位参保信息变更登记": "employer",
+    "单位注销登记": "employer",
+    "职工参保登记（人员新参保）": "employer; employer_active",
+    "职工增员申报": "employer; employer_active",
+    "职工减员申报": "employer",
+    "灵活就业人员参保登记": PERSON_ALIVE + "; not_employed",
+    "城乡居民基本养老保险参保登记": PERSON_ALIVE
+    + "; age_at_least:16; not_enrolled:resident_pension; not_enrolled:employee_pension",
+    "城乡居民基本医疗保险参保登记": PERSON_ALIVE
+    + "; not_enrolled:resident_medical; not_enrolled:employee_medical",
+    "被征地农民养老保障参保登记": PERSON_ALIVE,
+    "参保人员非关键信息变更（联系电话、通讯地址等）": "person",
+    "参保人员关键信息变更（姓名、公民身份号码、出生日期、性别）": "person",
+    "单位缴费基数申报": "employer; employer_active",
+    "灵活就业人员缴费基数（档次）申报": PERSON_ALIVE + "; enrolled:employee_pension",
+    "城乡居民基本养老保险缴费档次变更": PERSON_ALIVE + "; enrolled:resident_pension",
+    "职工停保登记（暂停缴费）": PERSON_ALIVE,
+    "职工续保登记（恢复缴费）": PERSON_ALIVE,
+    "个人权益记录查询打印（参保证明）": "person",
+    "单位缴费查询及缴费证明打印": "employer",
+    "企业职工基本养老保险关系转移接续（省内）": PERSON_ALIVE + "; ever_enrolled:employee_pension",
+    "企业职工基本养老保险关系转移接续（跨省）": PERSON_ALIVE + "; ever_enrolled:employee_pension",
+    "失业保险关系转移接续": PERSON_ALIVE + "; ever_enrolled:unemployment",
+    "工伤保险参保登记（单独参加工伤保险）": "employer; employer_active",
+    "建筑项目按项目参加工伤保险登记": "employer; employer_active",
+    "社会保障卡申领": PERSON_ALIVE,
+    "社会保障卡补换": PERSON_ALIVE,
+    "社会保障卡挂失": "person",
+    "单位社会保险费缴费核定": "employer; employer_active",
+    "职工批量增减员申报": "employer; employer_active",
+    # 医疗·工伤·生育待遇
+    "职工医疗费用手工（零星）报销": "person; ever_enrolled:employee_medical",
+    "城乡居民医疗费用手工（零星）报销": "person; ever_enrolled:resident_medical",
+    "城乡居民大病保险费用报销": "person; ever_enrolled:resident_medical",
+    "异地就医备案（跨省异地长期居住）": PERSON_ALIVE,
+    "异地就医备案（跨省临时外出就医）": PERSON_ALIVE,
+    "异地就医备案（省内）": PERSON_ALIVE,
+    "异地就医备案变更或取消": "person",
+    "职工门诊慢特病待遇认定": PERSON_ALIVE + "; enrolled:employee_medical",
+    "城乡居民门诊慢特病待遇认定": PERSON_ALIVE + "; enrolled:resident_medical",
+    "门诊慢特病定点医疗机构变更": PERSON_ALIVE,
+    "职工医保个人账户家庭共济备案": PERSON_ALIVE + "; enrolled:employee_medical",
+    "职工医保个人账户余额一次性支取（出国定居或死亡）": "person; deceased_or_moved_out; ever_enrolled:employee_medical",
+    "转外就医备案（转诊转院）": PERSON_ALIVE,
+    "退休人员基本医疗保险待遇核定（缴费年限核定）": PERSON_ALIVE
+    + "; ever_enrolled:employee_medical; age_at_least:50",
+    "特殊药品（双通道药品）使用备案": PERSON_ALIVE,
+    "生育津贴申领": "person; sex:F; ever_enrolled:maternity",
+    "生育医疗费用报销（职工）": "person; sex:F; ever_enrolled:maternity",
+    "职工未就业配偶生育医疗费用报销": "person; sex:M; enrolled:maternity",
+    "计划生育手术医疗费用报销": "person; ever_enrolled:maternity",
+    "计划生育手术休假津贴申领": "person; ever_enrolled:maternity",
+    "城乡居民生育医疗费用报销": "person; sex:F; ever_enrolled:resident_medical",
+    "生育保险待遇登记（产前检查登记）": PERSON_ALIVE + "; sex:F; enrolled:maternity",
+    "劳动能力鉴定申请（初次鉴定）": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "劳动能力再次鉴定和复查鉴定申请": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "工伤医疗费用申领（含住院伙食补助费）": "person; ever_enrolled:work_injury",
+    "工伤职工统筹地区以外就医交通食宿费申领": "person; ever_enrolled:work_injury",
+    "工伤康复费用申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "辅助器具配置费用申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "一次性伤残补助金申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "伤残津贴申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "生活护理费申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "一次性工伤医疗补助金申领": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "一次性工亡补助金申领": "person; deceased; ever_enrolled:work_injury",
+    "丧葬补助金申领（工亡）": "person; deceased; ever_enrolled:work_injury",
+    "供养亲属抚恤金申领": "person; deceased; ever_enrolled:work_injury",
+    "工伤保险待遇变更（伤残等级、供养亲属变化）": "person; ever_enrolled:work_injury",
+    "工伤保险待遇停发": "person; ever_enrolled:work_injury",
+    "工伤职工异地居住就医申请": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "工伤职工转诊转院备案": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "停工留薪期确认和延长": PERSON_ALIVE + "; enrolled:work_injury",
+    "工伤复发待遇申请": PERSON_ALIVE + "; ever_enrolled:work_injury",
+    "先行支付申请（工伤）": "person",
+    "职工医疗保险个人账户查询": "person",
+    # 养老·失业待遇
+    "职工基本养老保险待遇申领（正常退休）": PERSON_ALIVE
+    + "; ever_enrolled:employee_pension; age_at_least:50",
+    "职工提前退休（特殊工种、病退）养老待遇申领": PERSON_ALIVE
+    + "; ever_enrolled:employee_pension; age_at_least:45",
+    "弹性退休申请（提前或延迟领取养老金）": PERSON_ALIVE + "; ever_enrolled:employee_pension",
+    "城乡居民基本养老保险待遇申领": PERSON_ALIVE + "; enrolled:resident_pension; age_at_least:60",
+    "被征地农民养老保障待遇申领": PERSON_ALIVE + "; ever_enrolled:land_lost_farmer",
+    "职工养老保险个人账户一次性待遇申领（死亡或出国定居）": "person; deceased_or_moved_out; ever_enrolled:employee_pension",
+    "丧葬补助金、抚恤金申领（职工养老）": "person; deceased; ever_enrolled:employee_pension",
+    "城乡居民养老保险丧葬补助金申领": "person; deceased; ever_enrolled:resident_pension",
+    "病残津贴申领": PERSON_ALIVE + "; ever_enrolled:employee_pension",
+    "养老保险待遇暂停发放": "person",
+    "养老保险待遇恢复发放": PERSON_ALIVE,
+    "社会保险待遇领取资格认证": PERSON_ALIVE,
+    "养老待遇发放账户变更": PERSON_ALIVE,
+    "城乡居民养老保险注销登记（含个人账户余额退还）": "person; ever_enrolled:resident_pension",
+    "失业保险金申领": PERSON_ALIVE + "; not_employed; ever_enrolled:unemployment",
+    "失业保险金停发": "person",
+    "失业人员丧葬补助金和抚恤金申领": "person; deceased; ever_enrolled:unemployment",
+    "职业培训补贴申领": PERSON_ALIVE + "; ever_enrolled:unemployment",
+    "技能提升补贴申领": PERSON_ALIVE + "; enrolled:unemployment",
+    "失业保险稳岗返还": "employer; employer_active",
+    "代缴失业人员基本医疗保险费": PERSON_ALIVE + "; not_employed",
+    "农民合同制工人一次性生活补助申领": PERSON_ALIVE + "; not_employed; ever_enrolled:unemployment",
+    "基本养老金重新核定": PERSON_ALIVE + "; ever_enrolled:employee_pension",
+    "养老保险待遇领取证明打印": "person",
+    "失业保险待遇领取记录查询": "person",
+    "城乡居民养老保险待遇领取人员死亡待遇停发": "person",
+}
+YEARS_PARAM = {"age_at_least", "age_at_most"}
+PARAM_NAME = {
+    "enrolled": "insurance_type",
+    "ever_enrolled": "insurance_type",
+    "not_enrolled": "insurance_type",
+    "sex": "sex",
+}
+
+
+def parse_conditions(text: str) -> list[dict[str, Any]]:
+    found = []
+    for part in (p.strip() for p in text.split(";")):
+        code, _sep, value = (s.strip() for s in part.partition(":"))
+        if code in YEARS_PARAM:
+            found.append({"code": code, "params": {"years": int(value)}})
+        elif code in PARAM_NAME:
+            found.append({"code": code, "params": {PARAM_NAME[code]: value}})
+        else:
+            found.append({"code": code, "params": {}})
+    return found
+
+
+def add_conditions() -> None:
+    names = {i["name_zh"] for i in ITEMS}
+    unknown = sorted(set(CONDITIONS_BY_NAME) - names)
+    assert not unknown, f"conditions for items that do not exist: {unknown}"
+    for i in ITEMS:
+        text = CONDITIONS_BY_NAME.get(i["name_zh"])
+        i["conditions"] = parse_conditions(text) if text else []
+
+
+add_conditions()
+
+
 def main() -> None:
     counts = {z: sum(1 for i in ITEMS if i["zone"] == z) for z in ZONE_PREFIX}
     document = {

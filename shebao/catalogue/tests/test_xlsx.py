@@ -54,7 +54,7 @@ def test_export_has_every_sheet_and_column():
     assert wb.sheetnames == ["items", "materials", "steps", "README"]
     header = [c.value for c in wb["items"][1]]
     assert header[:3] == ["code", "order", "name_zh"]
-    assert header[-3:] == ["insurance_types", "channels", "legal_basis"]
+    assert header[-4:] == ["insurance_types", "channels", "legal_basis", "conditions"]
     rows = {r[0]: r for r in wb["items"].iter_rows(min_row=2, values_only=True)}
     special = rows["SB-S-001"]
     assert special[header.index("channels")] == "counter"
