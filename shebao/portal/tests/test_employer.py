@@ -433,9 +433,13 @@ def test_cases_bounded_by_employer(w: dict[str, Any]) -> None:
 
 
 def test_bulk_item_offered_to_agents_online() -> None:
-    from shebao.cases.services.online import EMPLOYER, EMPLOYER_EFFECTS
+    from shebao.cases.services.online import EMPLOYER
+    from shebao.core.effects import EMPLOYER as EFFECT_EMPLOYER
+    from shebao.core.effects import get_effect
 
-    assert svc.BULK_EFFECT in EMPLOYER_EFFECTS and EMPLOYER == AccountKind.EMPLOYER_AGENT
+    effect = get_effect(svc.BULK_EFFECT)
+    assert effect is not None and effect.applicant == EFFECT_EMPLOYER and effect.own_page
+    assert EMPLOYER == AccountKind.EMPLOYER_AGENT
 
 
 def csv_file(rows: list[str], name: str = "staff.csv") -> SimpleUploadedFile:
