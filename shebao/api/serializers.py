@@ -97,7 +97,7 @@ def item_data_fields(item: ServiceItem) -> list[dict[str, Any]]:
         return []
     types = [{"value": t.code, "label": t.name} for t in item.insurance_types.all()]
     out = []
-    for f in effect.form_fields():
+    for f in effect.form_fields(given={effect.applicant_key}):
         if f.kind in (FieldKind.INSURANCE_TYPE, FieldKind.INSURANCE_TYPES):
             choices = types
         else:

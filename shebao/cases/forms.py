@@ -109,7 +109,7 @@ def effect_fields(effect_code: str, *, given: set[str], new_applicant: bool = Fa
     effect = get_effect(effect_code) if effect_code else None
     if effect is None:
         return []
-    return [f for f in effect.form_fields(new_applicant=new_applicant) if f.name not in given]
+    return effect.form_fields(given=given, new_applicant=new_applicant)
 
 
 def effect_form_class(
@@ -141,7 +141,8 @@ class DeliveryForm(forms.Form):
 class ApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # The fingerprint of the changes the page showed (`cases.preview`): one approves only what one saw.
-    shown = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Not required here: an approval without it is refused by the service, and that refusal is audited.
+    shown = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -9,6 +9,9 @@ longer matches (the case data or the registry values changed since the page was 
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.translation import override
+
 from shebao.cases.models import Case, CaseStatus
 from shebao.core.effects import Outcome, Preview, get_effect
 
@@ -21,9 +24,11 @@ def case_preview(case: Case) -> Preview:
     return effect.preview(dict(case.data or {}))
 
 
-def case_fingerprint(case: Case, preview: Preview | None = None) -> str:
-    """The fingerprint of what a reviewer is shown: the case data and the preview."""
-    return (preview if preview is not None else case_preview(case)).fingerprint(dict(case.data or {}))
+def case_fingerprint(case: Case) -> str:
+    """The fingerprint of what a reviewer is shown: the case data and the preview (in one language,
+    so that switching the page's language does not look like a change of the record)."""
+    with override(settings.LANGUAGE_CODE):
+        return case_preview(case).fingerprint(dict(case.data or {}))
 
 
 def case_outcome(case: Case) -> Outcome | None:

@@ -457,7 +457,7 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "preview": preview,
         "outcome": outcome,
         "approve_form": forms_given.get("approve")
-        or f.ApproveForm(initial={**initial, "shown": case_fingerprint(case, preview) if preview else ""}),
+        or f.ApproveForm(initial={**initial, "shown": case_fingerprint(case) if preview else ""}),
         "return_form": forms_given.get("return")
         or f.ReturnForm(initial=initial, materials=material_names, prefix="r"),
         "reject_form": forms_given.get("reject") or f.RejectForm(initial=initial, prefix="x"),

@@ -231,11 +231,11 @@ class Effect:
         """Writes key or fund data: special items with review and sign-off only, never at a bank."""
         return self.writes_key_data or self.writes_fund_data
 
-    def form_fields(self, *, new_applicant: bool = False) -> list[EffectField]:
-        """The fields a form asks for: never the applicant's key; registration fields for a new one."""
-        return [
-            f for f in self.fields if f.name != self.applicant_key and (new_applicant or not f.new_applicant)
-        ]
+    def form_fields(self, *, given: Iterable[str] = (), new_applicant: bool = False) -> list[EffectField]:
+        """The fields a form asks for: not those the identified applicant supplies (`given`: an ID
+        number, a credit code); the registration fields only for an applicant not yet registered."""
+        skip = set(given)
+        return [f for f in self.fields if f.name not in skip and (new_applicant or not f.new_applicant)]
 
     def preview(self, data: dict[str, Any]) -> Preview:
         if self.preview_fn is not None:

@@ -455,6 +455,7 @@ def employer_register(
             max_length=60,
             writes="employer.legal_representative",
         ),
+        _f("industry", T, "所属行业", "Industry", max_length=60, writes="employer.industry"),
         _f("contact_name", T, "联系人", "Contact person", max_length=60, writes="employer.contact_name"),
         _f(
             "contact_phone",
@@ -631,6 +632,7 @@ def enrolment_transfer(
     "Staff increase",
     applicant=EMPLOYER,
     fields=(
+        CREDIT_CODE,
         STAFF_ID,
         _f("start_date", D, "参保日期", "Start date", required=True),
         _f("insurance_types", FieldKind.INSURANCE_TYPES, "险种", "Insurance types"),
@@ -655,7 +657,7 @@ def staff_increase(
     "单位人员减员",
     "Staff decrease",
     applicant=EMPLOYER,
-    fields=(STAFF_ID, _f("end_date", D, "终止日期", "End date", required=True)),
+    fields=(CREDIT_CODE, STAFF_ID, _f("end_date", D, "终止日期", "End date", required=True)),
 )
 def staff_decrease(
     *, data: dict[str, Any], by: Any, case_ref: str, region: Region | None = None
