@@ -18,6 +18,7 @@ CODES = [
     "registry.person_register",
     "registry.person_change",
     "registry.person_change_key",
+    "registry.person_change_payout",
     "registry.person_status",
     "registry.employer_register",
     "registry.employer_change",
