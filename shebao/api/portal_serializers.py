@@ -340,7 +340,10 @@ class ApplicationRequestSerializer(serializers.Serializer):
 
     item_code = serializers.CharField(max_length=32)
     data = JSONTextField(  # type: ignore[assignment]
-        required=False, default=dict, help_text="The fields the item's form asks for."
+        required=False,
+        default=dict,
+        help_text="The fields the item's form asks for: its `data_fields` (`catalogue/items/{code}/`), keyed "
+        "by name; dates as YYYY-MM-DD.",
     )
     files = serializers.ListField(
         child=serializers.FileField(),

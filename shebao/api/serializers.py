@@ -10,6 +10,7 @@ from rest_framework import serializers
 from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import Channel, Edition, InsuranceType, ItemMaterial, ItemStep, ServiceItem
 from shebao.catalogue.snapshot import MATERIAL_FIELDS, SCALAR_FIELDS
+from shebao.core.effects import FieldKind, get_effect
 from shebao.core.models import Region
 
 
@@ -74,6 +75,68 @@ class ConditionSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="The condition in words, in the language of the request.")
 
 
+class DataChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField(help_text="In the language of the request.")
+
+
+class DataFieldSerializer(serializers.Serializer):
+    """One field of an application's `data`, as the item's effect declares it."""
+
+    name = serializers.CharField(help_text="The key in `data`.")
+    kind = serializers.ChoiceField(
+        choices=list(FieldKind.ALL),
+        help_text="text, date (YYYY-MM-DD), choice, insurance_type (a code), insurance_types (a list of "
+        "codes), id_number, credit_code, phone, account (digits) or integer.",
+    )
+    label = serializers.CharField(help_text="In the language of the request.")
+    label_zh = serializers.CharField()
+    label_en = serializers.CharField()
+    required = serializers.BooleanField()
+    max_length = serializers.IntegerField(allow_null=True)
+    min_value = serializers.IntegerField(allow_null=True)
+    max_value = serializers.IntegerField(allow_null=True)
+    choices = DataChoiceSerializer(many=True, help_text="The allowed values (choice and insurance types).")
+
+
+def item_data_fields(item: ServiceItem) -> list[dict[str, Any]]:
+    """The fields an application for `item` sends in `data` (the applicant's own key is never sent)."""
+    effect = get_effect(item.effect_code) if item.effect_code else None
+    if effect is None or effect.own_page:
+        return []
+    types = [{"value": t.code, "label": t.name} for t in item.insurance_types.all()]
+    out = []
+    for f in effect.form_fields(given={effect.applicant_key}):
+        if f.kind in (FieldKind.INSURANCE_TYPE, FieldKind.INSURANCE_TYPES):
+            choices = types
+        else:
+            choices = [{"value": c.value, "label": c.label} for c in f.choices]
+        out.append(
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "label": f.label,
+                "label_zh": f.label_zh,
+                "label_en": f.label_en,
+                "required": f.required,
+                "max_length": f.max_length if f.kind not in NOT_TEXT else None,
+                "min_value": f.min_value,
+                "max_value": f.max_value,
+                "choices": choices,
+            }
+        )
+    return out
+
+
+NOT_TEXT = (
+    FieldKind.DATE,
+    FieldKind.CHOICE,
+    FieldKind.INSURANCE_TYPE,
+    FieldKind.INSURANCE_TYPES,
+    FieldKind.INTEGER,
+)
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """A service item with every element of its service guide."""
 
@@ -89,6 +152,9 @@ class ItemSerializer(serializers.ModelSerializer):
     materials = MaterialSerializer(many=True, read_only=True)
     steps = StepSerializer(many=True, read_only=True)
     conditions = serializers.SerializerMethodField()
+    data_fields = serializers.SerializerMethodField(
+        help_text="What an online application's `data` holds for this item (from its effect's declaration)."
+    )
 
     class Meta:
         model = ServiceItem
@@ -106,8 +172,13 @@ class ItemSerializer(serializers.ModelSerializer):
             "materials",
             "steps",
             "conditions",
+            "data_fields",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DataFieldSerializer(many=True))
+    def get_data_fields(self, item: ServiceItem) -> list[dict[str, Any]]:
+        return item_data_fields(item)
 
     @extend_schema_field(ConditionSerializer(many=True))
     def get_conditions(self, item: ServiceItem) -> list[dict[str, Any]]:

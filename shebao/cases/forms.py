@@ -1,114 +1,95 @@
 """Forms of the teller's desk and the back office.
 
-`EFFECT_FORMS` says which fields the desk asks for, per effect code of the item (the data keys of
-`shebao/registry/effects.py`); the person's ID number and the employer's credit code come from the
-applicant identified at the desk and are never typed twice. `effect_form_class` builds the form.
+The data form of an item is built from its effect's declaration (`shebao.core.effects`: each
+`EffectField`'s kind, labels, required flag and limits): the desk, the online application and the API
+check the same fields the same way. The person's ID number and the employer's credit code come from
+the applicant identified at the desk (or signed in online) and are never typed twice; the fields that
+register a new applicant are asked only when the desk found no record. `effect_form_class` builds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shebao.cases.models import Delivery
-from shebao.registry.models import EmployerType, Gender, HouseholdType
+from shebao.core.effects import EffectField, FieldKind, get_effect
+from shebao.core.errors import ApplicationError
+from shebao.registry.identity import check_credit_code, check_id_number
 
-# Fields per effect code; `?` marks an optional field (change items: only what changes is given).
-EFFECT_FORMS: dict[str, tuple[str, ...]] = {
-    "registry.person_register": ("name", "phone", "address", "household_type", "bank_name?", "bank_account?"),
-    "registry.person_change": ("phone?", "address?", "household_type?", "bank_name?", "bank_account?"),
-    "registry.person_change_key": ("name?", "new_id_number?", "birth_date?", "gender?"),
-    "registry.person_status": ("status", "on"),
-    "registry.employer_register": (
-        "name",
-        "employer_type",
-        "industry?",
-        "legal_representative",
-        "contact_name",
-        "contact_phone",
-        "address",
-    ),
-    "registry.employer_change": (
-        "contact_name?",
-        "contact_phone?",
-        "address?",
-        "bank_name?",
-        "bank_account?",
-    ),
-    "registry.employer_status": ("status", "on"),
-    "registry.enrolment_create": ("insurance_type", "start_date", "credit_code?"),
-    "registry.enrolment_suspend": ("insurance_type", "on"),
-    "registry.enrolment_resume": ("insurance_type", "on"),
-    "registry.enrolment_end": ("insurance_type", "end_date"),
-    "registry.enrolment_transfer": ("credit_code", "on"),
-    "registry.staff_increase": ("credit_code", "id_number", "start_date", "insurance_types?"),
-    "registry.staff_decrease": ("credit_code", "id_number", "end_date"),
-}
-
-# Effects that register a new person or employer: the desk offers them when the lookup finds nobody.
-REGISTERING_EFFECTS = {"registry.person_register", "registry.employer_register"}
-
-STATUS_CHOICES = [
-    ("active", _("Active")),
-    ("suspended", _("Suspended")),
-    ("deceased", _("Deceased")),
-    ("deregistered", _("Deregistered")),
-]
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,19}$")
+ACCOUNT_RE = re.compile(r"^[0-9]{6,32}$")
 
 
 def _date_field(label: Any, required: bool) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _field(name: str, required: bool, insurance_types: list[tuple[str, str]]) -> forms.Field:
-    """One form field of the effect data, labelled in the active language."""
-    text = {
-        "name": _("Name"),
-        "phone": _("Phone"),
-        "address": _("Address"),
-        "bank_name": _("Bank for payouts"),
-        "bank_account": _("Bank account for payouts"),
-        "industry": _("Industry"),
-        "legal_representative": _("Legal representative"),
-        "contact_name": _("Contact person"),
-        "contact_phone": _("Contact phone"),
-        "new_id_number": _("New ID number"),
-        "credit_code": _("Employer's credit code"),
-        "id_number": _("Staff member's ID number"),
-    }
-    if name in text:
-        return forms.CharField(label=text[name], required=required, max_length=120)
-    dates = {
-        "on": _("Effective date"),
-        "start_date": _("Start date"),
-        "end_date": _("End date"),
-        "birth_date": _("Birth date"),
-    }
-    if name in dates:
-        return _date_field(dates[name], required)
-    if name == "household_type":
+class _CheckedField(forms.CharField):
+    """A text field whose value a checker normalises or refuses with its own message."""
+
+    def __init__(self, *, check: Any, **kwargs: Any) -> None:
+        self.check = check
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return self.check(value)
+        except ApplicationError as err:
+            raise forms.ValidationError(str(err.message)) from None
+
+
+def _id_number(value: str) -> str:
+    return check_id_number(value).number
+
+
+def _pattern(regex: re.Pattern[str], message: Any) -> Any:
+    def check(value: str) -> str:
+        text = value.strip()
+        if not regex.match(text):
+            raise ApplicationError("invalid", str(message))
+        return text
+
+    return check
+
+
+def declared_field(spec: EffectField, *, insurance_types: list[tuple[str, str]]) -> forms.Field:
+    """One form field from an effect's declared field, labelled in the active language."""
+    label, required = spec.label, spec.required
+    kind = spec.kind
+    if kind == FieldKind.DATE:
+        return _date_field(label, required)
+    if kind == FieldKind.INTEGER:
+        return forms.IntegerField(
+            label=label, required=required, min_value=spec.min_value, max_value=spec.max_value
+        )
+    if kind == FieldKind.CHOICE:
+        choices = [(c.value, c.label) for c in spec.choices]
         return forms.ChoiceField(
-            label=_("Household type"), required=required, choices=[("", "—"), *HouseholdType.choices]
+            label=label, required=required, choices=choices if required else [("", "—"), *choices]
         )
-    if name == "gender":
-        return forms.ChoiceField(label=_("Gender"), required=required, choices=[("", "—"), *Gender.choices])
-    if name == "employer_type":
-        return forms.ChoiceField(label=_("Employer type"), required=required, choices=EmployerType.choices)
-    if name == "status":
-        return forms.ChoiceField(label=_("New status"), required=required, choices=STATUS_CHOICES)
-    if name == "insurance_type":
-        return forms.ChoiceField(label=_("Insurance type"), required=required, choices=insurance_types)
-    if name == "insurance_types":
+    if kind == FieldKind.INSURANCE_TYPE:
+        return forms.ChoiceField(label=label, required=required, choices=insurance_types)
+    if kind == FieldKind.INSURANCE_TYPES:
         return forms.MultipleChoiceField(
-            label=_("Insurance types"),
-            required=required,
-            choices=insurance_types,
-            widget=forms.CheckboxSelectMultiple,
+            label=label, required=required, choices=insurance_types, widget=forms.CheckboxSelectMultiple
         )
-    raise KeyError(name)
+    checks: dict[str, Any] = {
+        FieldKind.ID_NUMBER: _id_number,
+        FieldKind.CREDIT_CODE: check_credit_code,
+        FieldKind.PHONE: _pattern(PHONE_RE, _("Enter a phone number of digits (5 to 20).")),
+        FieldKind.ACCOUNT: _pattern(ACCOUNT_RE, _("Enter the account number: 6 to 32 digits.")),
+    }
+    if kind in checks:
+        return _CheckedField(check=checks[kind], label=label, required=required, max_length=spec.max_length)
+    return forms.CharField(label=label, required=required, max_length=spec.max_length)
 
 
 class EffectForm(forms.Form):
@@ -123,23 +104,24 @@ class EffectForm(forms.Form):
         return out
 
 
-def effect_fields(effect_code: str, *, given: set[str]) -> list[tuple[str, bool]]:
-    """(field name, required) pairs the desk asks for; keys in `given` come from the applicant."""
-    specs = EFFECT_FORMS.get(effect_code, ())
-    out = []
-    for spec in specs:
-        name = spec.rstrip("?")
-        if name not in given:
-            out.append((name, not spec.endswith("?")))
-    return out
+def effect_fields(effect_code: str, *, given: set[str], new_applicant: bool = False) -> list[EffectField]:
+    """The declared fields a form asks for; keys in `given` come from the applicant."""
+    effect = get_effect(effect_code) if effect_code else None
+    if effect is None:
+        return []
+    return effect.form_fields(given=given, new_applicant=new_applicant)
 
 
 def effect_form_class(
-    effect_code: str, *, given: set[str], insurance_types: list[tuple[str, str]]
+    effect_code: str,
+    *,
+    given: set[str],
+    insurance_types: list[tuple[str, str]],
+    new_applicant: bool = False,
 ) -> type[EffectForm]:
     fields = {
-        name: _field(name, required, insurance_types)
-        for name, required in effect_fields(effect_code, given=given)
+        spec.name: declared_field(spec, insurance_types=insurance_types)
+        for spec in effect_fields(effect_code, given=given, new_applicant=new_applicant)
     }
     return type("EffectDataForm", (EffectForm,), fields)
 
@@ -158,6 +140,9 @@ class DeliveryForm(forms.Form):
 
 class ApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The fingerprint of the changes the page showed (`cases.preview`): one approves only what one saw.
+    # Not required here: an approval without it is refused by the service, and that refusal is audited.
+    shown = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from shebao.cases.models import Case, OneTimeNotice
+from shebao.cases.preview import case_outcome, case_preview
 from shebao.catalogue.models import LocalBinding, ServiceItem
 from shebao.catalogue.pdf import _logo_svg, _render
 from shebao.core.models import pick_language
@@ -35,8 +36,11 @@ def brand() -> dict[str, str]:
 
 
 def receipt_context(case: Case) -> dict[str, Any]:
+    outcome = case_outcome(case)
     return {
         "case": case,
+        "outcome": outcome,
+        "preview": case_preview(case) if outcome is None else None,
         "item": case.item,
         "binding": _binding(case.item, case.outlet.region if case.outlet_id else case.region),  # type: ignore[union-attr]
         "materials": case.materials or [],

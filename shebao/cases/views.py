@@ -30,11 +30,13 @@ from shebao.cases.models import (
     Notification,
     OneTimeNotice,
 )
+from shebao.cases.preview import case_fingerprint, case_outcome, case_preview
 from shebao.cases.selectors import WINDOW_PERMS
 from shebao.cases.services.conditions import conditions_evaluate
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
+from shebao.core.effects import registering_effect_codes
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
 from shebao.core.models import Post, User
@@ -135,7 +137,8 @@ def desk_items(
     quals = TellerQualification.objects.filter(teller=user)
     qs = qs.filter(Q(zone__in=quals.exclude(zone="").values("zone")) | Q(code__in=quals.values("item_code")))
     if registering:
-        qs = qs.filter(effect_code=registering)
+        # A new applicant: only the items whose effect registers a person (or an employer) as its first step.
+        qs = qs.filter(effect_code__in=sorted(registering_effect_codes(registering)))
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
     return qs.order_by("zone", "order", "code")
@@ -181,14 +184,6 @@ class Applicant:
         if self.new_kind == "employer":
             return {"credit_code": self.new_number}
         return {}
-
-    @property
-    def registering_effect(self) -> str:
-        if self.new_kind == "person":
-            return "registry.person_register"
-        if self.new_kind == "employer":
-            return "registry.employer_register"
-        return ""
 
 
 def _lookup(q: str) -> Applicant:
@@ -238,7 +233,10 @@ def _item_types(item: ServiceItem) -> list[tuple[str, str]]:
 
 def _effect_form(item: ServiceItem, applicant: Applicant, data: Any = None) -> f.EffectForm:
     cls = f.effect_form_class(
-        item.effect_code, given=set(applicant.given()), insurance_types=_item_types(item)
+        item.effect_code,
+        given=set(applicant.given()),
+        insurance_types=_item_types(item),
+        new_applicant=bool(applicant.new_kind),
     )
     return cls(data, prefix="d")
 
@@ -280,7 +278,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/desk.html", ctx, status=400)
     ctx.update(applicant=applicant, step="item")
     q = request.POST.get("item_q", "").strip()
-    items = desk_items(user=user, window=window, q=q, registering=applicant.registering_effect)
+    items = desk_items(user=user, window=window, q=q, registering=applicant.new_kind)
     ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")
@@ -442,6 +440,8 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
     )
     may_lead = user.has_perm_code(Perm.CASE_EXTEND)
     initial = {"version": case.version}
+    outcome = case_outcome(case)
+    preview = case_preview(case) if outcome is None else None
     ctx: dict[str, Any] = {
         "case": case,
         "applicant_id": mask_id_number(case.person.id_number) if case.person_id else "",  # type: ignore[union-attr]
@@ -462,7 +462,10 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "may_extend": may_lead and Move.EXTEND in moves,
         "may_suspend": may_lead and Move.SUSPEND in moves,
         "may_resume": may_lead and Move.RESUME in moves,
-        "approve_form": forms_given.get("approve") or f.ApproveForm(initial=initial),
+        "preview": preview,
+        "outcome": outcome,
+        "approve_form": forms_given.get("approve")
+        or f.ApproveForm(initial={**initial, "shown": case_fingerprint(case) if preview else ""}),
         "return_form": forms_given.get("return")
         or f.ReturnForm(initial=initial, materials=material_names, prefix="r"),
         "reject_form": forms_given.get("reject") or f.RejectForm(initial=initial, prefix="x"),
@@ -502,7 +505,11 @@ def _run_action(action: str, case: Case, user: User, request: HttpRequest) -> tu
         from shebao.cases.services.flow import case_approve_step
 
         return form, case_approve_step(
-            case=case, by=user, version=form.cleaned_data["version"], comment=form.cleaned_data["comment"]
+            case=case,
+            by=user,
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+            shown=form.cleaned_data["shown"],
         )
     if action == "return":
         form = f.ReturnForm(post, materials=[m.name_zh for m in case.item.materials.all()], prefix="r")

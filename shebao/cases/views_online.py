@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import Move, can_move
 from shebao.cases.models import Case, Channel
+from shebao.cases.preview import case_preview
 from shebao.cases.selectors import case_for_user
 from shebao.cases.services.online import (
     item_materials,
     last_return,
-    masked_data,
     online_accept,
-    online_form_class,
     online_missing,
     online_queue,
     online_reject,
@@ -89,7 +88,7 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     return {
         "case": case,
         "applicant_id": mask_id_number(case.person.id_number) if case.person else "",
-        "data": _labelled(case),
+        "preview": case_preview(case),
         "rows": [(i, m, by_index.get(i, [])) for i, m in enumerate(materials)],
         "missing": online_missing(case),
         "returned": last_return(case),
@@ -97,18 +96,6 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
         "actions": list(case.actions.all()),
         **extra,
     }
-
-
-def _labelled(case: Case) -> list[tuple[str, Any]]:
-    """The case's data as (label, value) pairs, labels from the item's form, ID numbers masked."""
-    form = online_form_class(case.item, person=case.person, employer=case.employer)()
-    labels = {name: str(field.label) for name, field in form.fields.items()}
-    labels.setdefault("id_number", _("ID number"))
-    labels.setdefault("credit_code", _("Credit code"))
-    return [
-        (labels.get(key, key), "、".join(map(str, value)) if isinstance(value, list) else value)
-        for key, value in masked_data(case).items()
-    ]
 
 
 @require_perm(*READ_PERMS)

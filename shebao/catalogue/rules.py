@@ -43,6 +43,7 @@ class Rule:
     RISK_LEVEL = "risk_level"
     EFFECT = "effect"  # the effect an item names must have a registered handler
     CONDITIONS = "conditions"  # 受理条件: known codes of `conditions.VOCABULARY` with good parameters
+    SENSITIVE_EFFECT = "sensitive_effect"  # key or fund data: special, reviewed and signed off by a leader
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,30 @@ def item_violations(
     elif special and risk < RISK_RANK[RiskLevel.MEDIUM]:
         add(Rule.RISK_LEVEL, _("A special item must be at least medium risk."))
     effect = str(data.get("effect_code") or "").strip()
-    if effect and get_effect(effect) is None:
+    handler = get_effect(effect) if effect else None
+    if effect and handler is None:
         add(Rule.EFFECT, _("Its effect '%(effect)s' has no registered handler.") % {"effect": effect})
+
+    # 6. Key data and fund data (DESIGN principle 3): a special item, reviewed, signed off by a leader.
+    if handler is not None and handler.sensitive:
+        what = _("key data") if handler.writes_key_data else _("fund data")
+        if not special:
+            add(
+                Rule.SENSITIVE_EFFECT,
+                _("Its effect (%(effect)s) changes %(what)s: it must be a special item.")
+                % {"effect": handler.label, "what": what},
+            )
+        if not any(s.get("kind") == StepKind.REVIEW for s in steps) or PostCode.SECTION_LEADER not in _posts(
+            steps, StepKind.APPROVE
+        ):
+            add(
+                Rule.SENSITIVE_EFFECT,
+                _(
+                    "Its effect (%(effect)s) changes %(what)s: it needs a review step and an approve "
+                    "step by the section leader."
+                )
+                % {"effect": handler.label, "what": what},
+            )
     return found
 
 

@@ -7,7 +7,8 @@ One rule, used by the teller's desk (`window_items`, a queryset filter) and the 
 - a general window of a hall or community outlet offers general items only, a special window also
   special ones (特殊业务 only where a special window exists); both need the counter channel;
 - a bank counter (社银合作) offers only items whose channels include the bank outlet, and only
-  low-risk general ones.
+  low-risk general ones whose effect writes neither key nor fund data (`Effect.sensitive`), whatever
+  the catalogue says.
 
 An outlet offers what its active windows offer.
 """
@@ -22,6 +23,7 @@ from django.db.models import QuerySet
 
 from shebao.catalogue.models import BusinessClass, Edition, RiskLevel, ServiceItem, Zone
 from shebao.catalogue.selectors import published_edition
+from shebao.core.effects import get_effect, sensitive_effect_codes
 from shebao.core.models import Region, RegionLevel
 from shebao.core.permissions import Perm
 from shebao.counter.models import Outlet, OutletKind, Window, WindowKind
@@ -30,8 +32,20 @@ BANK_CHANNEL = "bank"
 COUNTER_CHANNEL = "counter"
 
 
+def _sensitive(effect_code: str) -> bool:
+    effect = get_effect(effect_code) if effect_code else None
+    return effect is not None and effect.sensitive
+
+
 def window_offers(
-    *, kind: str, zones: Iterable[str], zone: str, business_class: str, risk_level: str, channels: set[str]
+    *,
+    kind: str,
+    zones: Iterable[str],
+    zone: str,
+    business_class: str,
+    risk_level: str,
+    channels: set[str],
+    effect_code: str = "",
 ) -> bool:
     """Whether a window of `kind` serving `zones` offers an item with these facts."""
     if zone not in set(zones or []):
@@ -41,6 +55,7 @@ def window_offers(
             BANK_CHANNEL in channels
             and business_class == BusinessClass.GENERAL
             and risk_level == RiskLevel.LOW
+            and not _sensitive(effect_code)
         )
     if COUNTER_CHANNEL not in channels:
         return False
@@ -53,7 +68,7 @@ def window_items(*, window: Window, items: QuerySet[ServiceItem]) -> QuerySet[Se
     if window.kind == WindowKind.BANK:
         return qs.filter(
             channels__code=BANK_CHANNEL, business_class=BusinessClass.GENERAL, risk_level=RiskLevel.LOW
-        )
+        ).exclude(effect_code__in=sorted(sensitive_effect_codes()))
     qs = qs.filter(channels__code=COUNTER_CHANNEL)
     if window.kind != WindowKind.SPECIAL:
         qs = qs.filter(business_class=BusinessClass.GENERAL)
@@ -137,7 +152,7 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
     regions, the outlets with their windows.
     """
     edition = published_edition()
-    items: list[tuple[OfferedItem, str, set[str]]] = []
+    items: list[tuple[OfferedItem, str, set[str], str]] = []
     if edition is not None:
         for item in edition.items.prefetch_related("channels").order_by("zone", "order", "code"):
             items.append(
@@ -147,6 +162,7 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
                     ),
                     item.risk_level,
                     {c.code for c in item.channels.all()},
+                    item.effect_code,
                 )
             )
     regions = Region.objects.exclude(level=RegionLevel.TOWNSHIP).order_by("path")
@@ -160,7 +176,7 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
         windows = sorted((w for w in outlet.windows.all() if w.active), key=lambda w: w.number)
         offered = [
             info
-            for info, risk, channels in items
+            for info, risk, channels, effect_code in items
             if any(
                 window_offers(
                     kind=w.kind,
@@ -169,6 +185,7 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
                     business_class=info.business_class,
                     risk_level=risk,
                     channels=channels,
+                    effect_code=effect_code,
                 )
                 for w in windows
             )
@@ -191,6 +208,6 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
                 offered_by_region[row.region.pk] |= codes
     for pk, row in rows.items():
         if row.region.level in (RegionLevel.CITY, RegionLevel.COUNTY):
-            row.not_offered = [info for info, _r, _c in items if info.code not in offered_by_region[pk]]
+            row.not_offered = [info for info, _r, _c, _e in items if info.code not in offered_by_region[pk]]
     report_rows = [row for row in rows.values() if row.outlets or row.region.level != RegionLevel.PROVINCE]
     return OutletOfferReport(edition=edition, regions=report_rows, item_count=len(items))

@@ -5,7 +5,9 @@ name, date, insurance_types, phone, household_type, address, row = the line in t
 On completion the rows are checked again against the registry as it is now (the registry's bulk
 rules), then applied through the registry services, each in a savepoint so that every refusal is
 named by its row; if any row is refused the handler raises `bulk_invalid` and the case's transaction
-keeps nothing. Registered from `PortalConfig.ready()`.
+keeps nothing. Registered from `PortalConfig.ready()`, declared as an employer's effect sent from
+its own page (no item form); its preview is the file as a readable table, its outcome the counts
+with a link to the employer's record.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
-from shebao.core.effects import register_effect
+from shebao.catalogue.models import InsuranceType
+from shebao.core.effects import EMPLOYER, Effect, Link, Outcome, Preview, register_effect
 from shebao.core.errors import ApplicationError
+from shebao.core.masking import mask_id_number
 from shebao.core.models import Region
 from shebao.registry import bulk, selectors, services
 from shebao.registry.models import Employer
@@ -76,11 +81,56 @@ def _apply_row(
         counts["ended"] += len(ended)
 
 
-@register_effect("portal.staff_changes_bulk", label_zh="单位批量增减员", label_en="Staff changes from a file")
+def staff_changes_preview(effect: Effect, data: dict[str, Any]) -> Preview:
+    """The file's rows as a table a reviewer reads: row, change, name, ID number (masked), date, types."""
+    rows = list(data.get("rows") or [])
+    types = {t.code: t.name for t in InsuranceType.objects.all()}
+    actions = {bulk.INCREASE: _("Staff increase"), bulk.DECREASE: _("Staff decrease")}
+    preview = Preview(
+        table_head=[_("Row"), _("Change"), _("Name"), _("ID number"), _("Date"), _("Insurance types")],
+        table=[
+            [
+                str(r.get("row", "")),
+                str(actions.get(r.get("action"), r.get("action", ""))),
+                str(r.get("name") or "—"),
+                mask_id_number(str(r.get("id_number") or "")),
+                str(r.get("date") or ""),
+                "、".join(types.get(str(c), str(c)) for c in r.get("insurance_types") or []) or "—",
+            ]
+            for r in rows
+        ],
+    )
+    increases = sum(1 for r in rows if r.get("action") == bulk.INCREASE)
+    preview.notes.append(
+        _("%(increase)s staff increases and %(decrease)s staff decreases from the file %(file)s.")
+        % {"increase": increases, "decrease": len(rows) - increases, "file": data.get("filename") or "—"}
+    )
+    return preview
+
+
+def staff_changes_outcome(effect: Effect, result: dict[str, Any]) -> Outcome:
+    employer = selectors.employer_by_credit_code(str(result.get("credit_code") or ""))
+    text = _(
+        "%(rows)s rows: %(increased)s staff increases (%(created)s enrolments, %(registered)s persons "
+        "registered), %(decreased)s staff decreases (%(ended)s enrolments ended)."
+    ) % {k: result.get(k, 0) for k in ("rows", "increased", "created", "registered", "decreased", "ended")}
+    links = [Link(employer.name, reverse("registry:employer", args=[employer.pk]))] if employer else []
+    return Outcome(text=text, links=links)
+
+
+@register_effect(
+    "portal.staff_changes_bulk",
+    label_zh="单位批量增减员",
+    label_en="Staff changes from a file",
+    applicant=EMPLOYER,
+    own_page=True,
+    preview=staff_changes_preview,
+    outcome=staff_changes_outcome,
+)
 def staff_changes_bulk(
     *, data: dict[str, Any], by: Any, case_ref: str, region: Region | None = None
-) -> dict[str, int]:
-    """Apply every row of the file or none; returns the counts."""
+) -> dict[str, Any]:
+    """Apply every row of the file or none; returns the counts (and the employer's credit code)."""
     from shebao.portal.employer import rows_check
 
     employer = _employer(data)
@@ -121,7 +171,7 @@ def staff_changes_bulk(
             region_code=employer.region.code,
             extra={"case": case_ref, "filename": str(data.get("filename") or ""), **counts},
         )
-    return counts
+    return {**counts, "credit_code": employer.credit_code}
 
 
 def _renumbered(exc: ApplicationError, rows: list[dict[str, Any]]) -> ApplicationError:

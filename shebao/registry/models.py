@@ -36,6 +36,8 @@ class PersonStatus(models.TextChoices):
 # Key data (关键信息): change only through a special item with review.
 PERSON_KEY_FIELDS = ("id_number", "name", "birth_date", "gender")
 PERSON_OTHER_FIELDS = ("phone", "address", "household_type", "bank_name", "bank_account")
+# Fund data (基金相关信息): the payout bank and account change only through a special item with review.
+PERSON_FUND_FIELDS = ("bank_name", "bank_account")
 
 
 class Person(models.Model):

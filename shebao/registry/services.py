@@ -32,6 +32,7 @@ from shebao.core.models import Region
 from shebao.registry.identity import check_credit_code, check_id_number
 from shebao.registry.models import (
     EMPLOYER_FIELDS,
+    PERSON_FUND_FIELDS,
     PERSON_KEY_FIELDS,
     PERSON_OTHER_FIELDS,
     Employer,
@@ -438,9 +439,19 @@ def _refuse_no_change(changes: dict[str, Any]) -> None:
 
 @transaction.atomic
 def person_change(*, person: Person, data: dict[str, Any], by: Any, case_ref: str = "") -> Person:
-    """Change a person's non-key data (phone, address, household type, bank account)."""
+    """Change a person's ordinary data (phone, address, household type): neither key nor fund data."""
     case_ref = _clean_case_ref(case_ref)
     locked = _lock_person(person)
+    for name in PERSON_FUND_FIELDS:
+        if name in data and str(data[name] or "").strip() != getattr(locked, name):
+            raise ApplicationError(
+                "fund_data",
+                _(
+                    "%(field)s is fund data: it changes only through the special item "
+                    "待遇发放账户变更 (change of the payout bank account)."
+                )
+                % {"field": _field_label(name)},
+            )
     for name in PERSON_KEY_FIELDS:
         if name in data and not _same_key_value(locked, name, data[name]):
             raise ApplicationError(
@@ -461,6 +472,35 @@ def person_change(*, person: Person, data: dict[str, Any], by: Any, case_ref: st
     locked.save(update_fields=[*changes, "updated_at"])
     _record(subject=locked, kind="changed", by=by, case_ref=case_ref, changes=changes)
     _audit(by=by, action="registry.person_changed", subject=locked, changes=changes, case_ref=case_ref)
+    _copy_back(person, locked, [*changes, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def person_change_payout(*, person: Person, data: dict[str, Any], by: Any, case_ref: str) -> Person:
+    """Change the payout bank and account (fund data): only as the effect of a special item with
+    review and sign-off, so `case_ref` is required."""
+    case_ref = _clean_case_ref(case_ref)
+    if not case_ref:
+        raise ApplicationError(
+            "case_required",
+            _("Payout account change: give the case number of the special item that changes it."),
+        )
+    locked = _lock_person(person)
+    _refuse_unknown(data, PERSON_FUND_FIELDS)
+    for name in PERSON_FUND_FIELDS:
+        if not _text(data, name):
+            raise ApplicationError(
+                "field_required", _("%(field)s: this field is required.") % {"field": _field_label(name)}
+            )
+    cleaned = _check_other_fields(data)
+    changes = _diff({n: getattr(locked, n) for n in cleaned}, cleaned)
+    _refuse_no_change(changes)
+    for name, (_old, new) in changes.items():
+        setattr(locked, name, new)
+    locked.save(update_fields=[*changes, "updated_at"])
+    _record(subject=locked, kind="payout_changed", by=by, case_ref=case_ref, changes=changes)
+    _audit(by=by, action="registry.person_payout_changed", subject=locked, changes=changes, case_ref=case_ref)
     _copy_back(person, locked, [*changes, "updated_at"])
     return locked
 

@@ -96,6 +96,7 @@ KIND_LABELS: dict[str, Any] = {
     "registered": gettext_lazy("Registered"),
     "changed": gettext_lazy("Data changed"),
     "key_data_changed": gettext_lazy("Key data changed"),
+    "payout_changed": gettext_lazy("Payout account changed"),
     "status_changed": gettext_lazy("Status changed"),
     "enrolled": gettext_lazy("Enrolled"),
     "enrolment_suspended": gettext_lazy("Contributions suspended"),

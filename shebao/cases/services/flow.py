@@ -29,12 +29,13 @@ from shebao.cases.lifecycle import (
 )
 from shebao.cases.models import ActionKind, Case, CaseAction
 from shebao.cases.notify import APPLICANT_LANGUAGE, notify, result_deliver
+from shebao.cases.preview import case_fingerprint
 from shebao.cases.services.clock import clock_start, clock_stop
 from shebao.cases.services.conditions import CONDITION, conditions_unmet
 from shebao.cases.services.review import cross_review_maybe_draw
 from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
 from shebao.core.access import can_see_region
-from shebao.core.effects import get_effect
+from shebao.core.effects import EMPLOYER, Effect, get_effect
 from shebao.core.errors import ApplicationError
 
 T = TypeVar("T")
@@ -300,6 +301,23 @@ def _effect_summary(result: Any) -> dict[str, Any]:
     return {"text": str(result)}
 
 
+def _registered_applicant(case: Case, effect: Effect, outcome: Any) -> list[str]:
+    """A case that registered its applicant (个人/单位参保登记) now names the new record."""
+    if not effect.registers_applicant or case.person_id or case.employer_id:
+        return []
+    if effect.applicant == EMPLOYER:
+        employer = outcome if getattr(outcome, "credit_code", None) else None
+        if employer is not None:
+            case.employer = employer
+            return ["employer"]
+        return []
+    person = outcome if getattr(outcome, "id_number", None) else getattr(outcome, "person", None)
+    if person is not None:
+        case.person = person
+        return ["person"]
+    return []
+
+
 def case_complete(*, case: Case, by: Any) -> Case:
     """办结: run the item's effect with the case's data, store the result, deliver it, draw cross-review.
 
@@ -314,6 +332,7 @@ def case_complete(*, case: Case, by: Any) -> Case:
         )
     item = case.item
     summary: dict[str, Any] = {}
+    registered: list[str] = []
     if item.effect_code:
         effect = get_effect(item.effect_code)
         if effect is None:
@@ -324,6 +343,7 @@ def case_complete(*, case: Case, by: Any) -> Case:
             )
         outcome = effect.handler(data=dict(case.data), by=by, case_ref=case.number, region=case.region)
         summary = {"effect": effect.code, **_effect_summary(outcome)}
+        registered = _registered_applicant(case, effect, outcome)
         case.result = _("%(effect)s: %(result)s") % {
             "effect": effect.label_zh,
             "result": summary.get("text", ""),
@@ -335,7 +355,7 @@ def case_complete(*, case: Case, by: Any) -> Case:
     case.completed_at = timezone.now()
     case.effect_result = summary
     _action(case, ActionKind.COMPLETE, by, comment=case.result)
-    _save(case, "status", "completed_at", "effect_result", "result")
+    _save(case, "status", "completed_at", "effect_result", "result", *registered)
     audit_record(
         actor=by,
         action="cases.complete",
@@ -350,13 +370,29 @@ def case_complete(*, case: Case, by: Any) -> Case:
     return case
 
 
-def case_approve_step(*, case: Case, by: Any, version: int, comment: str = "") -> Case:
-    """Approve the current step (审核 / 审批); the last step completes the case and runs its effect."""
+def case_approve_step(
+    *, case: Case, by: Any, version: int, comment: str = "", shown: str | None = None
+) -> Case:
+    """Approve the current step (审核 / 审批); the last step completes the case and runs its effect.
+
+    `shown`: the fingerprint of the change the reviewer was shown (`preview.case_fingerprint`); an
+    approval of anything else (the case data or the registry values changed since) is refused.
+    """
 
     def move() -> Case:
         locked = _lock(case)
         _check_version(locked, version, Move.APPROVE_STEP)
         post = step_post_for(case=locked, user=by, move=Move.APPROVE_STEP)
+        if shown is not None and shown != case_fingerprint(locked):
+            raise Refusal(
+                "preview_changed",
+                _(
+                    "What completing this case changes is no longer what you were shown (the record "
+                    "changed meanwhile). Read the changes again before approving."
+                ),
+                Move.APPROVE_STEP,
+                409,
+            )
         done_index = locked.step_index
         _action(locked, ActionKind.APPROVE_STEP, by, post_code=post, comment=comment)
         audit_record(

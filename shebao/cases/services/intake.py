@@ -41,14 +41,12 @@ from shebao.cases.services.flow import (
 from shebao.cases.services.routing import accepting_region, case_region, routing_note
 from shebao.catalogue.models import BusinessClass, EditionStatus, RiskLevel, ServiceItem
 from shebao.catalogue.selectors import published_edition
+from shebao.core.effects import get_effect
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Region
 from shebao.core.permissions import Perm
 from shebao.counter.models import WindowKind
 from shebao.counter.selectors import teller_qualified, window_of
-
-# Effects that create the applicant's record: such an item may be accepted for someone not yet registered.
-REGISTERING_EFFECTS = {"registry.person_register": "id_number", "registry.employer_register": "credit_code"}
 
 DEFAULT_DELIVERY = {
     Channel.COUNTER: Delivery.PICKUP,
@@ -146,6 +144,19 @@ def _check_accept(
                 % {"code": item.code, "name": item.name},
                 ACCEPT,
             )
+        effect = get_effect(item.effect_code) if item.effect_code else None
+        if effect is not None and effect.sensitive:
+            # Key or fund data (a name, a payout account) never change at a bank outlet, whatever the
+            # catalogue says: a bank agent must not redirect a pensioner's payouts.
+            raise Refusal(
+                "bank_sensitive",
+                _(
+                    "Item %(code)s %(name)s changes key or fund data: bank outlets may not accept it. "
+                    "Send the applicant to a special window of a social insurance service hall."
+                )
+                % {"code": item.code, "name": item.name},
+                ACCEPT,
+            )
         perm = Perm.CASE_ACCEPT_BANK
     elif item.business_class == BusinessClass.SPECIAL:
         perm = Perm.CASE_ACCEPT_SPECIAL
@@ -206,8 +217,13 @@ def _check_accept(
             ACCEPT,
         )
     if person is None and employer is None:
-        key = REGISTERING_EFFECTS.get(item.effect_code)
-        if key is None or not str(data.get(key) or "").strip():
+        # Only an item whose effect registers the applicant may be accepted for someone not yet registered.
+        registering = get_effect(item.effect_code) if item.effect_code else None
+        if (
+            registering is None
+            or not registering.registers_applicant
+            or not str(data.get(registering.applicant_key) or "").strip()
+        ):
             raise ApplicationError(
                 "no_applicant", _("Identify the applicant by ID number or credit code first.")
             )

@@ -50,43 +50,36 @@ from shebao.cases.uploads import CheckedFile, upload_batch, upload_check, upload
 from shebao.catalogue.models import BusinessClass, InsuranceType, ItemMaterial, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, visible_regions
+from shebao.core.effects import EMPLOYER as EFFECT_EMPLOYER
+from shebao.core.effects import (
+    FieldKind,
+    effect_codes_for,
+    get_effect,
+    own_page_effect_codes,
+    registers_only_effect_codes,
+)
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
 
 ONLINE = Channel.ONLINE.value  # the catalogue `Channel` code of the online channel
 SUBMIT = "submit"  # the move named in a refused online submission (`cases.refused`)
 
-# Effects an employer applies for (the account supplies the credit code); registering effects create
-# the record an account already has, so they are never offered online.
-EMPLOYER_EFFECTS = frozenset(
-    {
-        "registry.employer_change",
-        "registry.employer_status",
-        "registry.staff_increase",
-        "registry.staff_decrease",
-        "portal.staff_changes_bulk",
-    }
-)
-# Effects applied for on a page of their own (the employer's staff changes file): not on the generic form.
-OWN_PAGE_EFFECTS = frozenset({"portal.staff_changes_bulk"})
-REGISTERING_EFFECTS = frozenset({"registry.person_register", "registry.employer_register"})
-
-# Data keys holding ID numbers: masked on staff pages.
-ID_KEYS = frozenset({"id_number", "new_id_number"})
+# Who applies for what, whether an item registers its applicant (never online: the account already
+# has its record) and which items have a page of their own are the effects' declarations
+# (`shebao.core.effects`), never a list kept here.
 
 
 # --- reads ----------------------------------------------------------------------------------------
 
 
 def item_audience(item: ServiceItem) -> frozenset[str]:
-    """Which kinds of portal account may apply for the item online (by the effect it runs)."""
-    if item.effect_code in REGISTERING_EFFECTS:
+    """Which kinds of portal account may apply for the item online (by its effect's applicant)."""
+    if not item.effect_code:
+        return frozenset({PERSON, EMPLOYER})
+    effect = get_effect(item.effect_code)
+    if effect is None or effect.registers_only:
         return frozenset()
-    if item.effect_code in EMPLOYER_EFFECTS:
-        return frozenset({EMPLOYER})
-    if item.effect_code:
-        return frozenset({PERSON})
-    return frozenset({PERSON, EMPLOYER})
+    return frozenset({EMPLOYER if effect.applicant == EFFECT_EMPLOYER else PERSON})
 
 
 def has_online_channel(item: ServiceItem) -> bool:
@@ -99,12 +92,13 @@ def online_items(*, kind: str, q: str = "") -> QuerySet[ServiceItem]:
     if edition is None:
         return ServiceItem.objects.none()
     qs = edition.items.filter(channels__code=ONLINE).exclude(
-        effect_code__in=REGISTERING_EFFECTS | OWN_PAGE_EFFECTS
+        effect_code__in=sorted(registers_only_effect_codes() | own_page_effect_codes())
     )
+    employer_codes = sorted(effect_codes_for(EFFECT_EMPLOYER))
     if kind == PERSON:
-        qs = qs.exclude(effect_code__in=EMPLOYER_EFFECTS)
+        qs = qs.exclude(effect_code__in=employer_codes)
     else:
-        qs = qs.filter(Q(effect_code="") | Q(effect_code__in=EMPLOYER_EFFECTS))
+        qs = qs.filter(Q(effect_code="") | Q(effect_code__in=employer_codes))
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
@@ -201,12 +195,17 @@ def masked_data(case: Case) -> dict[str, Any]:
     """The case's data for staff pages: ID numbers masked at every depth (a file's rows included)."""
     from shebao.core.masking import mask_id_number, mask_id_numbers_in
 
+    effect = get_effect(case.item.effect_code) if case.item.effect_code else None
+    id_keys = {"id_number"} | {
+        f.name for f in (effect.fields if effect else ()) if f.kind == FieldKind.ID_NUMBER
+    }
+
     def masked(key: str, value: Any) -> Any:
         if isinstance(value, dict):
             return {k: masked(str(k), v) for k, v in value.items()}
         if isinstance(value, list):
             return [masked(key, v) for v in value]
-        if key in ID_KEYS:
+        if key in id_keys:
             return mask_id_number(str(value))
         return mask_id_numbers_in(value) if isinstance(value, str) else value
 
@@ -274,7 +273,7 @@ def online_submit(
 ) -> Case:
     """网上申报: create a SUBMITTED case for staff to pre-review; no clock runs before acceptance.
 
-    Items applied for on a page of their own (`OWN_PAGE_EFFECTS`: the employer's staff changes file)
+    Items applied for on a page of their own (`Effect.own_page`: the employer's staff changes file)
     are refused unless that page sends them (`own_page=True`, which then adds the rows to the data).
 
     `person` for a citizen's account, `employer` for an agent's; `uploads` maps material indexes to
@@ -324,7 +323,8 @@ def online_submit(
             "invalid_data", _("Some answers need correcting; see the form."), details=details
         )
     case_data = {**form.data_for_case(), **given}
-    if item.effect_code in OWN_PAGE_EFFECTS and not own_page:
+    effect = get_effect(item.effect_code) if item.effect_code else None
+    if effect is not None and effect.own_page and not own_page:
         # Sent without its file (e.g. straight to the API): nothing for staff to accept.
         raise ApplicationError(
             "rows_required",

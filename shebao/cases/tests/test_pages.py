@@ -6,6 +6,7 @@ State is built through the real services (`cases/tests/factories.py`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,13 @@ def client_for(user: Any) -> Client:
 @pytest.fixture
 def office() -> dict[str, Any]:
     return cf.office()
+
+
+def shown_on(page: str) -> str:
+    """The fingerprint of the changes a case page showed (the approve form's hidden field)."""
+    found = re.search(r'name="shown" value="([0-9a-f]+)"', page)
+    assert found, "the page shows no changes to approve"
+    return found.group(1)
 
 
 def desk_post(client: Client, o: dict[str, Any], **fields: Any) -> Any:
@@ -129,12 +137,13 @@ def test_reviewer_approves_once_and_a_stale_version_is_refused(office: dict[str,
     assert f'name="version" value="{case.version}"' in page
     assert o["person"].id_number not in page  # masked
 
+    shown = shown_on(page)
     act = reverse("cases:act", args=[case.number])
-    first = reviewer.post(act, {"action": "approve", "version": case.version})
+    first = reviewer.post(act, {"action": "approve", "version": case.version, "shown": shown})
     assert first.status_code == 302
     case.refresh_from_db()
     moved = case.version
-    second = reviewer.post(act, {"action": "approve", "version": moved - 1})
+    second = reviewer.post(act, {"action": "approve", "version": moved - 1, "shown": shown})
     assert second.status_code in (403, 409)
     assert "refused" in second.content.decode().lower() or "已" in second.content.decode()
     case.refresh_from_db()

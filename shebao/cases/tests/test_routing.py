@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from shebao.audit.models import AuditEvent
 from shebao.cases.models import ActionKind, Case, CaseStatus
+from shebao.cases.preview import case_fingerprint
 from shebao.cases.selectors import case_for_user, review_queue
 from shebao.cases.services import case_accept, case_approve_step
 from shebao.cases.services.flow import standing_step
@@ -128,7 +129,9 @@ def test_through_the_pages_city_b_sees_and_approves_city_a_gets_not_found(two_ci
 
     home = client_for(w["reviewer_b"])
     assert case.number in home.get(reverse("cases:review")).content.decode()
-    assert home.post(act, {"action": "approve", "version": case.version}).status_code == 302
+    shown = case_fingerprint(case)  # what the case page shows the reviewer
+    assert f'value="{shown}"' in home.get(reverse("cases:case", args=[case.number])).content.decode()
+    assert home.post(act, {"action": "approve", "version": case.version, "shown": shown}).status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW and case.step_index == 2
 

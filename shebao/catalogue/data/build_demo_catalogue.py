@@ -231,7 +231,9 @@ def item(
     body: tuple[str, str] = AGENCY,
     fee_basis: str = FEE_NONE,
     effect: str = "",
+    sign_off: bool = False,
 ) -> None:
+    # sign_off: a section leader approves after review (key and fund data, like a fund payout).
     number = sum(1 for i in ITEMS if i["zone"] == zone) + 1
     business_class = "special" if (special or payout) else "general"
     ITEMS.append(
@@ -263,7 +265,7 @@ def item(
             "channels": [c for c in ALL if c in channels],
             "legal_basis": basis,
             "materials": materials,
-            "steps": steps_for(business_class, payout, channels),
+            "steps": steps_for(business_class, payout or sign_off, channels),
         }
     )
 
@@ -582,6 +584,7 @@ item(
     "Change of an insured person's key details (name, ID number, birth date, gender)",
     effect="registry.person_change_key",
     special=True,
+    sign_off=True,
     types=EMPLOYEE5 + RPEN + RMED,
     channels=COUNTER,
     basis=[
@@ -2389,7 +2392,9 @@ item(
     P,
     "养老待遇发放账户变更",
     "Change of the account pensions are paid into",
+    effect="registry.person_change_payout",
     special=True,
+    sign_off=True,
     types=["employee_pension", "resident_pension", "land_lost_farmer"],
     channels=COUNTER,
     basis=[law(REG, "第三十七条"), law("社会保险个人权益记录管理办法（人力资源社会保障部令第14号）")],

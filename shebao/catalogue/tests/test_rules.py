@@ -177,3 +177,47 @@ def test_an_effect_without_a_handler_is_refused():
     register_effect("test.registered_effect", label_zh="测试", label_en="Test")(lambda **kw: None)
     data = item_data(effect_code="test.registered_effect")
     assert Rule.EFFECT not in {v.rule for v in item_violations(data, post_codes=known_post_codes())}
+
+
+REVIEW_ONLY = [
+    {"kind": "accept", "posts": ["special_teller"]},
+    {"kind": "review", "posts": ["reviewer"]},
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "refused"),
+    [
+        # A general item changing key data or fund data: refused, whatever its steps.
+        (item_data(effect_code="registry.person_change_key"), True),
+        (item_data(effect_code="registry.person_change_payout"), True),
+        # A special item reviewed but not signed off by the section leader: refused.
+        (
+            special_item_data(fund_payout=False, effect_code="registry.person_change_key", steps=REVIEW_ONLY),
+            True,
+        ),
+        (
+            special_item_data(
+                fund_payout=False, effect_code="registry.person_change_payout", steps=REVIEW_ONLY
+            ),
+            True,
+        ),
+        # Reviewed and signed off: allowed.
+        (special_item_data(fund_payout=False, effect_code="registry.person_change_key"), False),
+        (special_item_data(fund_payout=False, effect_code="registry.person_change_payout"), False),
+        # Ordinary personal data (phone, address) stay a general item.
+        (item_data(effect_code="registry.person_change"), False),
+    ],
+)
+def test_key_and_fund_data_only_through_special_items_with_sign_off(data, refused):
+    assert (Rule.SENSITIVE_EFFECT in _rules(data)) is refused
+
+
+def test_the_sensitive_effect_refusal_names_what_it_changes():
+    with override("en"):
+        messages = [
+            v.message
+            for v in item_violations(item_data(effect_code="registry.person_change_payout"), post_codes=set())
+            if v.rule == Rule.SENSITIVE_EFFECT
+        ]
+    assert any("fund data" in m and "special item" in m for m in messages)

@@ -107,6 +107,7 @@ def test_the_desk_filter_and_the_report_agree(world):
                 business_class=item.business_class,
                 risk_level=item.risk_level,
                 channels={c.code for c in item.channels.all()},
+                effect_code=item.effect_code,
             )
         }
         assert in_sql == in_python, window

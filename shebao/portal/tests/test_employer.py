@@ -433,9 +433,13 @@ def test_cases_bounded_by_employer(w: dict[str, Any]) -> None:
 
 
 def test_bulk_item_offered_to_agents_online() -> None:
-    from shebao.cases.services.online import EMPLOYER, EMPLOYER_EFFECTS
+    from shebao.cases.services.online import EMPLOYER
+    from shebao.core.effects import EMPLOYER as EFFECT_EMPLOYER
+    from shebao.core.effects import get_effect
 
-    assert svc.BULK_EFFECT in EMPLOYER_EFFECTS and EMPLOYER == AccountKind.EMPLOYER_AGENT
+    effect = get_effect(svc.BULK_EFFECT)
+    assert effect is not None and effect.applicant == EFFECT_EMPLOYER and effect.own_page
+    assert EMPLOYER == AccountKind.EMPLOYER_AGENT
 
 
 def csv_file(rows: list[str], name: str = "staff.csv") -> SimpleUploadedFile:
@@ -628,6 +632,15 @@ def test_the_file_item_is_refused_without_its_file_and_staff_see_its_rows_masked
     case = Case.objects.get(employer=w["ours"], item_code=BULK_ITEM)
     shown = str(masked_data(case))
     assert leaver.id_number not in shown and leaver.id_number[:6] in shown
+    # The pre-review page shows the file as a readable table of what completing will change.
+    staff_page = Client()
+    staff_page.force_login(w["online_teller"])
+    page = staff_page.get(reverse("cases:online_case", args=[case.number])).content.decode()
+    row = re.search(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", page)
+    assert row is not None, page
+    assert row.group(2) == "减员" and row.group(3) == leaver.name
+    assert row.group(4) == mask_id_number(leaver.id_number)
+    assert leaver.id_number not in page and "&#x27;action&#x27;" not in page  # no raw data
 
 
 @pytest.mark.django_db

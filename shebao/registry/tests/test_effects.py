@@ -18,6 +18,7 @@ CODES = [
     "registry.person_register",
     "registry.person_change",
     "registry.person_change_key",
+    "registry.person_change_payout",
     "registry.person_status",
     "registry.employer_register",
     "registry.employer_change",
@@ -157,3 +158,147 @@ def test_missing_person_names_the_number():
             {"credit_code": employer.credit_code, "id_number": number, "start_date": "2024-01-01"},
         )
     assert exc.value.code == "person_not_found" and number in str(exc.value)
+
+
+# --- declarations: the data each effect takes, what it writes, how its change is shown ----------------
+
+
+@pytest.mark.django_db(databases=[])
+def test_every_effect_declares_its_fields_in_both_languages():
+    from shebao.core.effects import FieldKind
+
+    for code in CODES:
+        effect = get_effect(code)
+        assert effect is not None and effect.fields, code
+        for field in effect.fields:
+            assert field.kind in FieldKind.ALL and field.label_zh and field.label_en, (code, field.name)
+            for choice in field.choices:
+                assert choice.label_zh and choice.label_en, (code, field.name, choice.value)
+
+
+@pytest.mark.django_db(databases=[])
+def test_key_and_fund_data_are_written_only_by_their_own_effects():
+    from shebao.core.effects import sensitive_effect_codes
+
+    key = get_effect("registry.person_change_key")
+    payout = get_effect("registry.person_change_payout")
+    ordinary = get_effect("registry.person_change")
+    assert key is not None and key.writes_key_data and not key.writes_fund_data
+    assert payout is not None and payout.writes_fund_data and not payout.writes_key_data
+    assert ordinary is not None and not ordinary.sensitive
+    assert {f.name for f in ordinary.fields} == {"phone", "address", "household_type"}
+    # Registering a new person or enrolling one is not a change of key data.
+    assert sensitive_effect_codes() & set(CODES) == {
+        "registry.person_change_key",
+        "registry.person_change_payout",
+    }
+
+
+@pytest.mark.django_db(databases=[])
+def test_registering_effects_are_declared_with_their_applicant():
+    from shebao.core.effects import registering_effect_codes
+
+    assert {"registry.person_register", "registry.enrolment_create"} <= registering_effect_codes("person")
+    assert "registry.employer_register" in registering_effect_codes("employer")
+    enrol = get_effect("registry.enrolment_create")
+    assert enrol is not None and not enrol.registers_only
+    # The person's name and household type are asked only when the person is not registered yet.
+    assert "name" not in {f.name for f in enrol.form_fields(given={"id_number"})}
+    assert {"name", "household_type"} <= {f.name for f in enrol.form_fields(new_applicant=True)}
+    employer = get_effect("registry.employer_register")
+    assert employer is not None and employer.registers_only
+    required = {f.name for f in employer.fields if f.required}
+    assert {"industry", "injury_risk_class"} <= required  # what the service requires, the form asks
+
+
+def test_key_data_preview_shows_the_name_now_and_after():
+    person = f.person(name="赵霭倩")
+    effect = get_effect("registry.person_change_key")
+    preview = effect.preview({"id_number": person.id_number, "name": "赵霭芊"})
+    assert [(r.before, r.after) for r in preview.rows] == [("赵霭倩", "赵霭芊")]
+    assert preview.rows[0].changed
+
+
+def test_payout_preview_masks_the_account_now_and_the_new_one_is_shown():
+    person = f.person(bank_name="中国工商银行", bank_account="6222020200112233445")
+    effect = get_effect("registry.person_change_payout")
+    preview = effect.preview(
+        {"id_number": person.id_number, "bank_name": "中国农业银行", "bank_account": "6228480000000000001"}
+    )
+    rows = {r.after: r.before for r in preview.rows}
+    assert rows["中国农业银行"] == "中国工商银行"
+    assert rows["6228480000000000001"].endswith("3445") and "622202" not in rows["6228480000000000001"]
+
+
+def test_a_changed_record_changes_the_fingerprint():
+    person = f.person(phone="13800000001")
+    effect = get_effect("registry.person_change")
+    data = {"id_number": person.id_number, "phone": "13911112222"}
+    before = effect.preview(data).fingerprint(data)
+    assert effect.preview(data).fingerprint(data) == before
+    person.phone = "13700000000"
+    person.save(update_fields=["phone"])
+    assert effect.preview(data).fingerprint(data) != before
+
+
+def test_person_change_no_longer_writes_the_payout_account():
+    person = f.person()
+    with pytest.raises(ApplicationError) as exc:
+        _run("registry.person_change", {"id_number": person.id_number, "bank_account": "6228480000000000001"})
+    assert exc.value.code == "fund_data"
+    changed = _run(
+        "registry.person_change_payout",
+        {"id_number": person.id_number, "bank_name": "中国农业银行", "bank_account": "6228480000000000001"},
+    )
+    assert changed.bank_account == "6228480000000000001"
+    change = RecordChange.objects.filter(person=person, kind="payout_changed").get()
+    assert change.case_ref == "CASE-1" and change.changes["bank_account"][1] == "6228480000000000001"
+    assert AuditEvent.objects.filter(action="registry.person_payout_changed").count() == 1
+
+
+def test_payout_change_needs_a_case():
+    person = f.person()
+    with pytest.raises(ApplicationError) as exc:
+        _run(
+            "registry.person_change_payout",
+            {"id_number": person.id_number, "bank_name": "农行", "bank_account": "622848000001"},
+            case_ref="",
+        )
+    assert exc.value.code == "case_required"
+
+
+def test_enrolment_outcome_counts_the_enrolments_and_links_the_person():
+    from django.utils.translation import override
+
+    from shebao.cases.services.flow import _effect_summary
+
+    person = f.person()
+    employer = f.employer()
+    created = _run(
+        "registry.staff_increase",
+        {"credit_code": employer.credit_code, "id_number": person.id_number, "start_date": "2024-03-01"},
+    )
+    effect = get_effect("registry.staff_increase")
+    with override("zh-hans"):
+        outcome = effect.outcome(_effect_summary(created))
+    assert outcome.text == "5 条参保登记"
+    assert [(link.label, link.url) for link in outcome.links] == [
+        (person.name, f"/registry/persons/{person.pk}/")
+    ]
+
+
+def test_enrolment_create_registers_a_person_not_yet_registered():
+    number = f.make_id_number()
+    enrolment = _run(
+        "registry.enrolment_create",
+        {
+            "id_number": number,
+            "insurance_type": "resident_pension",
+            "start_date": "2024-01-01",
+            "name": "钱多多",
+            "household_type": "rural",
+        },
+        region=f.region(),
+    )
+    assert enrolment.person.id_number == number and enrolment.person.name == "钱多多"
+    assert RecordChange.objects.filter(person=enrolment.person, kind="registered", case_ref="CASE-1").exists()
