@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import AT_BACK_OFFICE
 from shebao.cases.models import ActionKind, Case, CaseAction
-from shebao.cases.services.flow import current_step
+from shebao.cases.steps import current_step
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm

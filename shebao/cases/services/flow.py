@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.lifecycle import (
-    AT_STEP,
-    AWAITING_ACCEPTANCE,
     TRANSITIONS,  # noqa: F401 - re-exported: callers of flow import it
     Move,
     can_move,
@@ -33,68 +31,21 @@ from shebao.cases.preview import case_fingerprint
 from shebao.cases.services.clock import clock_start, clock_stop
 from shebao.cases.services.conditions import CONDITION, conditions_unmet
 from shebao.cases.services.review import cross_review_maybe_draw
-from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
+from shebao.cases.steps import (  # noqa: F401 - re-exported: callers of flow import them
+    accept_posts,
+    completes_at_once,
+    current_step,
+    first_step_index,
+    item_steps,
+    next_step_index,
+    standing_step,
+)
+from shebao.catalogue.models import ServiceItem
 from shebao.core.access import can_see_region
 from shebao.core.effects import EMPLOYER, Effect, get_effect
 from shebao.core.errors import ApplicationError
 
 T = TypeVar("T")
-
-
-# --- the item's steps -----------------------------------------------------------------------------
-
-
-def item_steps(item: ServiceItem) -> list[ItemStep]:
-    return sorted(item.steps.all(), key=lambda s: (s.order, s.pk))
-
-
-def accept_posts(item: ServiceItem) -> set[str]:
-    return {p for s in item_steps(item) if s.kind == StepKind.ACCEPT for p in s.posts}
-
-
-def completes_at_once(item: ServiceItem) -> bool:
-    """A general item: class general, or every step after acceptance is done by the accepting posts."""
-    if item.business_class == BusinessClass.GENERAL:
-        return True
-    posts = accept_posts(item)
-    return all(set(s.posts) <= posts for s in item_steps(item) if s.kind != StepKind.ACCEPT)
-
-
-def _is_back_office(step: ItemStep) -> bool:
-    # Acceptance is the teller's; the complete step is the system's (it runs when the last sign-off lands).
-    return step.kind not in (StepKind.ACCEPT, StepKind.COMPLETE)
-
-
-def next_step_index(item: ServiceItem, after: int) -> int | None:
-    """Index (into `item_steps`) of the first back-office step after `after`, or None: nothing left."""
-    for index, step in enumerate(item_steps(item)):
-        if index > after and _is_back_office(step):
-            return index
-    return None
-
-
-def first_step_index(item: ServiceItem) -> int | None:
-    return next_step_index(item, -1)
-
-
-def standing_step(case: Case) -> ItemStep | None:
-    """The step the case stands at now, for every channel: the acceptance while it waits to be accepted
-    (sent online, or returned before acceptance), its back-office step while at one (also returned or
-    suspended there), None once it ended."""
-    steps = item_steps(case.item)
-    if case.accepted_at is None:
-        if case.status not in AWAITING_ACCEPTANCE:
-            return None
-        return next((s for s in steps if s.kind == StepKind.ACCEPT), None)
-    if case.status in AT_STEP and 0 <= case.step_index < len(steps):
-        return steps[case.step_index]
-    return None
-
-
-def current_step(case: Case) -> ItemStep | None:
-    """The back-office step the case waits at (None when it is at none): whose posts may act on it."""
-    step = standing_step(case)
-    return step if step is not None and _is_back_office(step) else None
 
 
 # --- refusals -------------------------------------------------------------------------------------
