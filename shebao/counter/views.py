@@ -163,6 +163,7 @@ def console(request: HttpRequest) -> HttpResponse:
         context["windows"] = _console_windows(user)
     else:
         context["current"] = selectors.window_current_ticket(window=window)
+        context["held"] = selectors.held_tickets(window=window)
         _calling, counts = selectors.queue_state(outlet=window.outlet)
         context["counts"] = [
             (label, counts.get(code, 0), code in window.zones) for code, label in Zone.choices
@@ -217,6 +218,11 @@ def console_action(request: HttpRequest, action: str) -> HttpResponse:
             services.ticket_start(teller=user, ticket=ticket)
         elif action == "finish":
             services.ticket_finish(teller=user, ticket=ticket)
+        elif action == "hold":
+            services.ticket_hold(teller=user, ticket=ticket)
+            messages.success(request, _("Ticket %(number)s is on hold.") % {"number": ticket.number})
+        elif action == "resume":
+            services.ticket_resume(teller=user, ticket=ticket)
         elif action == "transfer":
             to = get_object_or_404(Window, pk=request.POST.get("to_window") or 0)
             services.ticket_transfer(teller=user, ticket=ticket, to_window=to)
