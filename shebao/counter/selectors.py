@@ -134,9 +134,9 @@ def window_current_ticket(*, window: Window) -> QueueTicket | None:
 def held_tickets(*, window: Window) -> list[QueueTicket]:
     """Today's tickets on hold at the window (挂起), the longest held first. One query."""
     return list(
-        QueueTicket.objects.filter(window=window, day=timezone.localdate(), status=TicketStatus.HELD).order_by(
-            "held_at", "id"
-        )
+        QueueTicket.objects.filter(
+            window=window, day=timezone.localdate(), status=TicketStatus.HELD
+        ).order_by("held_at", "id")
     )
 
 

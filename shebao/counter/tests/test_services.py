@@ -306,6 +306,6 @@ def test_hold_and_resume_refuse_wrong_teller_and_wrong_state(w):
     assert QueueTicket.objects.get(pk=a1.pk).status == TicketStatus.HELD
     assert QueueTicket.objects.get(pk=waiting.pk).status == TicketStatus.WAITING
     assert AuditEvent.objects.filter(action="counter.refused").count() == 4
-    assert set(
-        AuditEvent.objects.filter(action="counter.refused").values_list("region_code", flat=True)
-    ) == {o.region.code}
+    assert set(AuditEvent.objects.filter(action="counter.refused").values_list("region_code", flat=True)) == {
+        o.region.code
+    }
