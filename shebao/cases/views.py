@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,7 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.selectors import WINDOW_PERMS
+from shebao.catalogue.audience import EMPLOYER, PERSON, items_for_applicant
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
@@ -122,14 +124,17 @@ def _window_of(user: User) -> Window | None:
 
 
 def desk_items(
-    *, user: User, window: Window | None, q: str = "", registering: str = ""
+    *, user: User, window: Window | None, q: str = "", registering: str = "", applicant: str = ""
 ) -> QuerySet[ServiceItem]:
-    """Items this teller may accept at this window: its zones and kind, and the teller's
-    qualifications (一岗多能: a zone or an item). One query."""
+    """Items this teller may accept at this window for this applicant: the window's zones and kind,
+    the teller's qualifications (一岗多能: a zone or an item), and who applies (`applicant`: a person
+    or an employer, `catalogue/audience.py`; empty: no filter). One query."""
     edition = published_edition()
     if edition is None or window is None:
         return ServiceItem.objects.none()
     qs = desk_offer(user=user, window=window, items=edition.items.all())  # zones, kind, bank channel
+    if applicant:
+        qs = items_for_applicant(items=qs, kind=applicant)
     quals = TellerQualification.objects.filter(teller=user)
     qs = qs.filter(Q(zone__in=quals.exclude(zone="").values("zone")) | Q(code__in=quals.values("item_code")))
     if registering:
@@ -180,6 +185,21 @@ class Applicant:
             return {"credit_code": self.new_number}
         return {}
 
+    def ref(self) -> dict[str, str]:
+        """What the desk keeps on the server to find the applicant again (ids, never in a URL)."""
+        if self.person is not None:
+            return {"person": str(self.person.pk)}
+        if self.employer is not None:
+            return {"employer": str(self.employer.pk)}
+        return {"new_number": self.new_number} if self.new_kind else {}
+
+    @property
+    def kind(self) -> str:
+        """Who applies (`catalogue/audience.py`): a person or an employer, found or to register."""
+        if self.person is not None or self.new_kind == "person":
+            return PERSON
+        return EMPLOYER
+
     @property
     def registering_effect(self) -> str:
         if self.new_kind == "person":
@@ -229,6 +249,30 @@ def _ticket(request: HttpRequest, window: Window | None) -> QueueTicket | None:
     return QueueTicket.objects.filter(pk=raw, outlet_id=window.outlet_id).first()
 
 
+# The applicant identified at the desk, kept in the teller's session for the ticket being served, so
+# that reloading the desk (or coming back to it from the console) keeps them. One slot: serving
+# another ticket, or "serve someone else", replaces it. No ID number ever goes into a URL.
+DESK_SESSION_KEY = "desk_applicant"
+
+
+def _remember(request: HttpRequest, ticket: QueueTicket | None, applicant: Applicant) -> None:
+    request.session[DESK_SESSION_KEY] = {"ticket": ticket.pk if ticket else None, **applicant.ref()}
+
+
+def _remembered(request: HttpRequest, ticket: QueueTicket | None) -> Applicant | None:
+    """The applicant identified for this ticket, else the person the kiosk took with the ticket."""
+    saved = request.session.get(DESK_SESSION_KEY)
+    if isinstance(saved, dict) and saved.get("ticket") == (ticket.pk if ticket else None):
+        applicant = _applicant_from_post({k: str(v) for k, v in saved.items() if k != "ticket"})
+        if applicant.found or applicant.new_kind:
+            return applicant
+    if ticket is not None and ticket.person_id is not None:
+        person = Person.objects.select_related("region").filter(pk=ticket.person_id).first()
+        if person is not None:
+            return Applicant(person=person)
+    return None
+
+
 def _item_types(item: ServiceItem) -> list[tuple[str, str]]:
     types = list(item.insurance_types.all()) or list(InsuranceType.objects.all())
     return [(t.code, t.name) for t in types]
@@ -257,11 +301,16 @@ def desk(request: HttpRequest) -> HttpResponse:
         "identify": f.IdentifyForm(),
         "step": "identify",
     }
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "forget":  # "serve someone else"
+        request.session.pop(DESK_SESSION_KEY, None)
+        return redirect(reverse("cases:desk") + (f"?ticket={ticket.pk}" if ticket else ""))
     if request.method != "POST":
-        return render(request, "cases/desk.html", ctx)
-
-    action = request.POST.get("action", "")
-    if action == "identify":
+        remembered = _remembered(request, ticket)
+        if remembered is None:
+            return render(request, "cases/desk.html", ctx)
+        applicant = remembered
+    elif action == "identify":
         identify = f.IdentifyForm(request.POST)
         ctx["identify"] = identify
         if not identify.is_valid():
@@ -271,6 +320,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         except ApplicationError as err:
             identify.add_error("q", str(err.message))
             return render(request, "cases/desk.html", ctx, status=400)
+        _remember(request, ticket, applicant)
     else:
         applicant = _applicant_from_post(request.POST)
         if not applicant.found and not applicant.new_kind:
@@ -278,7 +328,9 @@ def desk(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/desk.html", ctx, status=400)
     ctx.update(applicant=applicant, step="item")
     q = request.POST.get("item_q", "").strip()
-    items = desk_items(user=user, window=window, q=q, registering=applicant.registering_effect)
+    items = desk_items(
+        user=user, window=window, q=q, registering=applicant.registering_effect, applicant=applicant.kind
+    )
     ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")

@@ -45,6 +45,8 @@ from shebao.cases.services.flow import (
     run_refusable,
 )
 from shebao.cases.uploads import CheckedFile, upload_batch, upload_check, upload_store
+from shebao.catalogue import audience
+from shebao.catalogue.audience import EMPLOYER_EFFECTS as EMPLOYER_EFFECTS
 from shebao.catalogue.models import BusinessClass, InsuranceType, ItemMaterial, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, visible_regions
@@ -56,17 +58,8 @@ ONLINE = Channel.ONLINE.value  # the catalogue `Channel` code of the online chan
 PERSON = "person"
 EMPLOYER = "employer_agent"
 
-# Effects an employer applies for (the account supplies the credit code); registering effects create
-# the record an account already has, so they are never offered online.
-EMPLOYER_EFFECTS = frozenset(
-    {
-        "registry.employer_change",
-        "registry.employer_status",
-        "registry.staff_increase",
-        "registry.staff_decrease",
-        "portal.staff_changes_bulk",
-    }
-)
+# Who applies for which item is one rule for every channel (`catalogue/audience.py`); registering
+# effects create the record an account already has, so they are never offered online.
 # Effects applied for on a page of their own (the employer's staff changes file): not on the generic form.
 OWN_PAGE_EFFECTS = frozenset({"portal.staff_changes_bulk"})
 REGISTERING_EFFECTS = frozenset({"registry.person_register", "registry.employer_register"})
@@ -78,15 +71,17 @@ ID_KEYS = frozenset({"id_number", "new_id_number"})
 # --- reads ----------------------------------------------------------------------------------------
 
 
+def _applicant_kind(kind: str) -> str:
+    """The applicant (catalogue/audience.py) a portal account of `kind` applies as."""
+    return audience.PERSON if kind == PERSON else audience.EMPLOYER
+
+
 def item_audience(item: ServiceItem) -> frozenset[str]:
-    """Which kinds of portal account may apply for the item online (by the effect it runs)."""
+    """Which kinds of portal account may apply for the item online."""
     if item.effect_code in REGISTERING_EFFECTS:
         return frozenset()
-    if item.effect_code in EMPLOYER_EFFECTS:
-        return frozenset({EMPLOYER})
-    if item.effect_code:
-        return frozenset({PERSON})
-    return frozenset({PERSON, EMPLOYER})
+    who = audience.item_audience(item)
+    return frozenset(kind for kind in (PERSON, EMPLOYER) if _applicant_kind(kind) in who)
 
 
 def has_online_channel(item: ServiceItem) -> bool:
@@ -101,10 +96,7 @@ def online_items(*, kind: str, q: str = "") -> QuerySet[ServiceItem]:
     qs = edition.items.filter(channels__code=ONLINE).exclude(
         effect_code__in=REGISTERING_EFFECTS | OWN_PAGE_EFFECTS
     )
-    if kind == PERSON:
-        qs = qs.exclude(effect_code__in=EMPLOYER_EFFECTS)
-    else:
-        qs = qs.filter(Q(effect_code="") | Q(effect_code__in=EMPLOYER_EFFECTS))
+    qs = audience.items_for_applicant(items=qs, kind=_applicant_kind(kind))
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
