@@ -473,6 +473,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[str, Any]:
     user = staff(request)
+    from shebao.cases.services.clock import clock_periods_shown
     from shebao.cases.services.flow import current_step, item_steps
 
     steps = item_steps(case.item)
@@ -495,7 +496,8 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "steps": [(i, s, [post_names.get(c, c) for c in s.posts]) for i, s in enumerate(steps)],
         "step": step,
         "actions": list(case.actions.select_related("by")),
-        "clock": list(case.clock_periods.all()),
+        "clock": clock_periods_shown(case),
+        "today": timezone.localdate(),
         "extensions": list(case.extensions.select_related("approved_by")),
         "notices": list(case.notices.all()),
         "is_acceptor": user.pk == case.accepted_by_id,
