@@ -118,16 +118,25 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hall display --------------------------------------------------------------------------------
 
 
+DISPLAY_CALLS = 7  # the last calls the wall screen lists (with the current one)
+
+
 def _display_context(outlet: Outlet) -> dict[str, Any]:
+    """The hall display: the current call, the last calls with their windows, waiting per zone.
+    Three queries (and the outlet)."""
     calling, counts = selectors.queue_state(outlet=outlet)
-    zones = [{"label": label, "waiting": counts.get(code, 0)} for code, label in Zone.choices]
+    zones = [
+        {"label": label, "waiting": counts.get(code, 0), "letters": ZONE_LETTERS[code]}
+        for code, label in Zone.choices
+    ]
     latest = calling[0] if calling else None
     stamp = (
         f"{latest.pk}-{latest.call_count}-{latest.called_at.timestamp():.3f}"
         if latest and latest.called_at
         else ""
     )
-    return {"outlet": outlet, "calling": calling, "zones": zones, "latest": latest, "stamp": stamp}
+    calls = selectors.recent_calls(outlet=outlet, limit=DISPLAY_CALLS)
+    return {"outlet": outlet, "calls": calls, "zones": zones, "latest": latest, "stamp": stamp}
 
 
 @never_cache

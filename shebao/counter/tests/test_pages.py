@@ -61,9 +61,11 @@ def test_display_fragment_shows_the_latest_call_in_bounded_queries(client, w):
     services.ticket_call_next(teller=other)
     page = client.get(f"/counter/{o.code}/display/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "display.js" in page
+    assert "brand-bar" not in page and "main-nav" not in page  # a wall screen: no site header
     with CaptureQueriesContext(connection) as ctx:
         frag = client.get(f"/counter/{o.code}/display/now/").content.decode()
     assert "C001" in frag and 'data-number="C001"' in frag and "B001" in frag
+    assert 'data-say="请 B001 号到 2 号窗口办理"' in frag  # what the screen says on that call
     assert len(ctx.captured_queries) <= 4, [q["sql"] for q in ctx.captured_queries]
     _en(client)
     assert "Now calling" in client.get(f"/counter/{o.code}/display/").content.decode()
