@@ -32,7 +32,7 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.selectors import WINDOW_PERMS
-from shebao.catalogue.audience import EMPLOYER, PERSON, items_for_applicant
+from shebao.catalogue.audience import EMPLOYER, PERSON, item_audience, items_for_applicant
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
@@ -289,6 +289,29 @@ def _received(request: HttpRequest) -> list[int]:
     return sorted({int(v) for v in request.POST.getlist("received") if v.isdigit()})
 
 
+def _refuse_applicant_kind(
+    request: HttpRequest,
+    ctx: dict[str, Any],
+    *,
+    user: User,
+    item: ServiceItem,
+    applicant: Applicant,
+    window: Window | None,
+) -> HttpResponse:
+    """An item posted for the wrong kind of applicant (a person for an employer's item, or the
+    reverse; the list never offers it): refused, audited like every refusal at the desk."""
+    from shebao.cases.services.flow import Refusal, record_refusal
+
+    if applicant.kind == PERSON:
+        message = _("%(item)s is applied for by an employer: identify the employer by its credit code.")
+    else:
+        message = _("%(item)s is applied for by a person: identify the person by their ID number.")
+    refusal = Refusal("applicant_kind", message % {"item": item.name}, "accept", status=400)
+    region = window.outlet.region.code if window is not None else (user.region.code if user.region else "")
+    record_refusal(by=user, refusal=refusal, item=item, region_code=region)
+    return render(request, "cases/desk.html", {**ctx, "error": refusal.error()}, status=400)
+
+
 @require_perm(*ACCEPT_PERMS)
 def desk(request: HttpRequest) -> HttpResponse:
     """The teller's desk: identify → choose the item → checklist and data → notice or accept."""
@@ -342,6 +365,14 @@ def desk(request: HttpRequest) -> HttpResponse:
     if item is None and action == "accept" and code and (edition := published_edition()) is not None:
         # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
         item = edition.items.filter(code=code).prefetch_related("materials").first()
+        if (
+            item is not None
+            and not applicant.registering_effect
+            and applicant.kind not in item_audience(item)
+        ):
+            return _refuse_applicant_kind(
+                request, ctx, user=user, item=item, applicant=applicant, window=window
+            )
     if action in ("identify", "search") or item is None:
         if action == "choose" and item is None:
             messages.error(request, _("Choose one of the items listed."))

@@ -80,3 +80,26 @@ def test_items_fit_the_applicant_person_or_employer(office: dict[str, Any]) -> N
         reverse("cases:desk"), {"person": o["person"].pk, "action": "choose", "item": cf.GENERAL}
     )
     assert "劳动合同" not in chosen.content.decode()
+
+
+def test_accepting_an_employer_item_for_a_person_is_refused_and_audited(office: dict[str, Any]) -> None:
+    from shebao.cases.models import Case
+
+    o = office
+    client = client_for(o["general_teller"])
+    refused = client.post(
+        reverse("cases:desk"),
+        {
+            "person": o["person"].pk,
+            "action": "accept",
+            "item": cf.GENERAL,
+            "received": ["0", "1"],
+            "d-credit_code": o["employer"].credit_code,
+            "d-start_date": "2024-03-01",
+            "delivery": "pickup",
+        },
+    )
+    assert refused.status_code == 400 and "由单位申请" in refused.content.decode()
+    assert not Case.objects.exists()
+    last = cf.refusals()[-1]
+    assert last["reason"] == "applicant_kind" and last["item_code"] == cf.GENERAL
