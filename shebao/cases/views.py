@@ -256,7 +256,9 @@ DESK_SESSION_KEY = "desk_applicant"
 
 
 def _remember(request: HttpRequest, ticket: QueueTicket | None, applicant: Applicant) -> None:
-    request.session[DESK_SESSION_KEY] = {"ticket": ticket.pk if ticket else None, **applicant.ref()}
+    slot = {"ticket": ticket.pk if ticket else None, **applicant.ref()}
+    if request.session.get(DESK_SESSION_KEY) != slot:  # unchanged: no session write
+        request.session[DESK_SESSION_KEY] = slot
 
 
 def _remembered(request: HttpRequest, ticket: QueueTicket | None) -> Applicant | None:
