@@ -118,7 +118,7 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hall display --------------------------------------------------------------------------------
 
 
-DISPLAY_CALLS = 7  # the last calls the wall screen lists (with the current one)
+DISPLAY_CALLS = 6  # the last calls the wall screen lists (with the current one): six lines fit 1080 px
 
 
 def _display_context(outlet: Outlet) -> dict[str, Any]:
