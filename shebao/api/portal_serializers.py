@@ -335,6 +335,18 @@ class JSONTextField(serializers.JSONField):
         super().__init__(binary=True, **kwargs)
 
 
+class ApplyItemSerializer(serializers.Serializer):
+    """An item the signed-in account may apply for online (the service guide has the rest)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    zone = serializers.CharField()
+    zone_label = serializers.CharField(source="get_zone_display")
+    business_class = serializers.CharField()
+    business_class_label = serializers.CharField(source="get_business_class_display")
+    promised_limit_days = serializers.IntegerField()
+
+
 class ApplicationRequestSerializer(serializers.Serializer):
     """Multipart form: `item_code`, `data` (a JSON object) and one file field per material."""
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("me/appointments/<int:pk>/", v.MyAppointmentView.as_view(), name="me-appointment"),
     path("appointment-slots/", v.SlotsView.as_view(), name="appointment-slots"),
     path("applications/", v.ApplicationsView.as_view(), name="applications"),
+    path("applications/items/", v.ApplyItemsView.as_view(), name="application-items"),
     path("employer/", v.EmployerView.as_view(), name="employer"),
     path("employer/staff/", v.EmployerStaffView.as_view(), name="employer-staff"),
     path("employer/cases/", v.EmployerCasesView.as_view(), name="employer-cases"),

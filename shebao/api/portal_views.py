@@ -736,6 +736,25 @@ def _multipart(request: Request) -> dict[str, Any]:
     return data
 
 
+class ApplyItemsView(PortalView):
+    portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)
+
+    @extend_schema(
+        tags=["applications"],
+        summary="Items I may apply for online",
+        description=(
+            "The published items whose channels include online that this account may apply for: a "
+            "person is offered no employer's item and an employer's agent no person's (the same list "
+            "as the portal's). `q` searches names and codes."
+        ),
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=False)],
+        responses={200: s.ApplyItemSerializer(many=True), **AUTH_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        items = online.online_items(kind=self.account().kind, q=request.query_params.get("q", ""))
+        return self.list_response(items, s.ApplyItemSerializer)
+
+
 class ApplicationsView(PortalView):
     parser_classes = [MultiPartParser]
     portal_kinds = (AccountKind.PERSON, AccountKind.EMPLOYER_AGENT)

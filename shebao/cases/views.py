@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from shebao.cases.models import (
 from shebao.cases.preview import case_fingerprint, case_outcome, case_preview
 from shebao.cases.selectors import WINDOW_PERMS
 from shebao.cases.services.conditions import conditions_evaluate
+from shebao.catalogue.audience import EMPLOYER, PERSON, item_audience, items_for_applicant
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
@@ -126,14 +128,17 @@ def _window_of(user: User) -> Window | None:
 
 
 def desk_items(
-    *, user: User, window: Window | None, q: str = "", registering: str = ""
+    *, user: User, window: Window | None, q: str = "", registering: str = "", applicant: str = ""
 ) -> QuerySet[ServiceItem]:
-    """Items this teller may accept at this window: its zones and kind, and the teller's
-    qualifications (一岗多能: a zone or an item). One query."""
+    """Items this teller may accept at this window for this applicant: the window's zones and kind,
+    the teller's qualifications (一岗多能: a zone or an item), and who applies (`applicant`: a person
+    or an employer, `catalogue/audience.py`; empty: no filter). One query."""
     edition = published_edition()
     if edition is None or window is None:
         return ServiceItem.objects.none()
     qs = desk_offer(user=user, window=window, items=edition.items.all())  # zones, kind, bank channel
+    if applicant:
+        qs = items_for_applicant(items=qs, kind=applicant)
     quals = TellerQualification.objects.filter(teller=user)
     qs = qs.filter(Q(zone__in=quals.exclude(zone="").values("zone")) | Q(code__in=quals.values("item_code")))
     if registering:
@@ -185,6 +190,21 @@ class Applicant:
             return {"credit_code": self.new_number}
         return {}
 
+    def ref(self) -> dict[str, str]:
+        """What the desk keeps on the server to find the applicant again (ids, never in a URL)."""
+        if self.person is not None:
+            return {"person": str(self.person.pk)}
+        if self.employer is not None:
+            return {"employer": str(self.employer.pk)}
+        return {"new_number": self.new_number} if self.new_kind else {}
+
+    @property
+    def kind(self) -> str:
+        """Who applies (`catalogue/audience.py`): a person or an employer, found or to register."""
+        if self.person is not None or self.new_kind == "person":
+            return PERSON
+        return EMPLOYER
+
 
 def _lookup(q: str) -> Applicant:
     """Find the applicant by ID number or credit code; a valid unknown number offers registration."""
@@ -226,6 +246,32 @@ def _ticket(request: HttpRequest, window: Window | None) -> QueueTicket | None:
     return QueueTicket.objects.filter(pk=raw, outlet_id=window.outlet_id).first()
 
 
+# The applicant identified at the desk, kept in the teller's session for the ticket being served, so
+# that reloading the desk (or coming back to it from the console) keeps them. One slot: serving
+# another ticket, or "serve someone else", replaces it. No ID number ever goes into a URL.
+DESK_SESSION_KEY = "desk_applicant"
+
+
+def _remember(request: HttpRequest, ticket: QueueTicket | None, applicant: Applicant) -> None:
+    slot = {"ticket": ticket.pk if ticket else None, **applicant.ref()}
+    if request.session.get(DESK_SESSION_KEY) != slot:  # unchanged: no session write
+        request.session[DESK_SESSION_KEY] = slot
+
+
+def _remembered(request: HttpRequest, ticket: QueueTicket | None) -> Applicant | None:
+    """The applicant identified for this ticket, else the person the kiosk took with the ticket."""
+    saved = request.session.get(DESK_SESSION_KEY)
+    if isinstance(saved, dict) and saved.get("ticket") == (ticket.pk if ticket else None):
+        applicant = _applicant_from_post({k: str(v) for k, v in saved.items() if k != "ticket"})
+        if applicant.found or applicant.new_kind:
+            return applicant
+    if ticket is not None and ticket.person_id is not None:
+        person = Person.objects.select_related("region").filter(pk=ticket.person_id).first()
+        if person is not None:
+            return Applicant(person=person)
+    return None
+
+
 def _item_types(item: ServiceItem) -> list[tuple[str, str]]:
     types = list(item.insurance_types.all()) or list(InsuranceType.objects.all())
     return [(t.code, t.name) for t in types]
@@ -245,6 +291,29 @@ def _received(request: HttpRequest) -> list[int]:
     return sorted({int(v) for v in request.POST.getlist("received") if v.isdigit()})
 
 
+def _refuse_applicant_kind(
+    request: HttpRequest,
+    ctx: dict[str, Any],
+    *,
+    user: User,
+    item: ServiceItem,
+    applicant: Applicant,
+    window: Window | None,
+) -> HttpResponse:
+    """An item posted for the wrong kind of applicant (a person for an employer's item, or the
+    reverse; the list never offers it): refused, audited like every refusal at the desk."""
+    from shebao.cases.services.flow import Refusal, record_refusal
+
+    if applicant.kind == PERSON:
+        message = _("%(item)s is applied for by an employer: identify the employer by its credit code.")
+    else:
+        message = _("%(item)s is applied for by a person: identify the person by their ID number.")
+    refusal = Refusal("applicant_kind", message % {"item": item.name}, "accept", status=400)
+    region = window.outlet.region.code if window is not None else (user.region.code if user.region else "")
+    record_refusal(by=user, refusal=refusal, item=item, region_code=region)
+    return render(request, "cases/desk.html", {**ctx, "error": refusal.error()}, status=400)
+
+
 @require_perm(*ACCEPT_PERMS)
 def desk(request: HttpRequest) -> HttpResponse:
     """The teller's desk: identify → choose the item → checklist and data → notice or accept."""
@@ -257,11 +326,16 @@ def desk(request: HttpRequest) -> HttpResponse:
         "identify": f.IdentifyForm(),
         "step": "identify",
     }
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "forget":  # "serve someone else"
+        request.session.pop(DESK_SESSION_KEY, None)
+        return redirect(reverse("cases:desk") + (f"?ticket={ticket.pk}" if ticket else ""))
     if request.method != "POST":
-        return render(request, "cases/desk.html", ctx)
-
-    action = request.POST.get("action", "")
-    if action == "identify":
+        remembered = _remembered(request, ticket)
+        if remembered is None:
+            return render(request, "cases/desk.html", ctx)
+        applicant = remembered
+    elif action == "identify":
         identify = f.IdentifyForm(request.POST)
         ctx["identify"] = identify
         if not identify.is_valid():
@@ -271,6 +345,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         except ApplicationError as err:
             identify.add_error("q", str(err.message))
             return render(request, "cases/desk.html", ctx, status=400)
+        _remember(request, ticket, applicant)
     else:
         applicant = _applicant_from_post(request.POST)
         if not applicant.found and not applicant.new_kind:
@@ -278,7 +353,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/desk.html", ctx, status=400)
     ctx.update(applicant=applicant, step="item")
     q = request.POST.get("item_q", "").strip()
-    items = desk_items(user=user, window=window, q=q, registering=applicant.new_kind)
+    items = desk_items(user=user, window=window, q=q, registering=applicant.new_kind, applicant=applicant.kind)
     ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")
@@ -290,6 +365,14 @@ def desk(request: HttpRequest) -> HttpResponse:
     if item is None and action == "accept" and code and (edition := published_edition()) is not None:
         # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
         item = edition.items.filter(code=code).prefetch_related("materials").first()
+        if (
+            item is not None
+            and not applicant.registering_effect
+            and applicant.kind not in item_audience(item)
+        ):
+            return _refuse_applicant_kind(
+                request, ctx, user=user, item=item, applicant=applicant, window=window
+            )
     if action in ("identify", "search") or item is None:
         if action == "choose" and item is None:
             messages.error(request, _("Choose one of the items listed."))
@@ -423,6 +506,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[str, Any]:
     user = staff(request)
+    from shebao.cases.services.clock import clock_periods_shown
     from shebao.cases.services.flow import current_step, item_steps
     from shebao.cases.services.routing import case_progress
 
@@ -452,7 +536,8 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         ],
         "step": step,
         "actions": list(case.actions.select_related("by")),
-        "clock": list(case.clock_periods.all()),
+        "clock": clock_periods_shown(case),
+        "today": timezone.localdate(),
         "extensions": list(case.extensions.select_related("approved_by")),
         "notices": list(case.notices.all()),
         "is_acceptor": user.pk == case.accepted_by_id,

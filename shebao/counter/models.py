@@ -109,6 +109,9 @@ class TicketStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")  # 等候
     CALLED = "called", _("Called")  # 已叫号, on its way to the window
     SERVING = "serving", _("Being served")
+    # 挂起: the applicant stepped away (a copy, a missing paper); the ticket stays with its window,
+    # is skipped by "call next" and is resumed by that window.
+    HELD = "held", _("On hold")
     DONE = "done", _("Done")
     NO_SHOW = "no_show", _("No-show")  # 过号
     CANCELLED = "cancelled", _("Cancelled")
@@ -144,6 +147,7 @@ class QueueTicket(models.Model):
     )
     call_count = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("queue ticket")

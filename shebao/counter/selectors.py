@@ -131,6 +131,15 @@ def window_current_ticket(*, window: Window) -> QueueTicket | None:
     )
 
 
+def held_tickets(*, window: Window) -> list[QueueTicket]:
+    """Today's tickets on hold at the window (挂起), the longest held first. One query."""
+    return list(
+        QueueTicket.objects.filter(
+            window=window, day=timezone.localdate(), status=TicketStatus.HELD
+        ).order_by("held_at", "id")
+    )
+
+
 def free_slots(*, outlet: Outlet, zone: str | None = None, days: int = 14) -> QuerySet[AppointmentSlot]:
     """Slots not yet over with a free place, in the next `days` days."""
     now = timezone.now()

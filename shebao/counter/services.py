@@ -299,6 +299,88 @@ def ticket_transfer(*, teller: Any, ticket: QueueTicket, to_window: Window) -> Q
     return ticket
 
 
+def _refusable(fn: Any, *, teller: Any, ticket: QueueTicket, move: str) -> QueueTicket:
+    """Run a ticket move in a transaction; a refusal rolls it back, is audited in a transaction of
+    its own (`counter.refused`, so it survives the raise), then raised."""
+    try:
+        with transaction.atomic():
+            result: QueueTicket = fn()
+            return result
+    except ApplicationError as err:
+        fresh = QueueTicket.objects.select_related("outlet__region").filter(pk=ticket.pk).first()
+        with transaction.atomic():
+            audit_record(
+                actor=teller,
+                action="counter.refused",
+                subject=fresh or ticket,
+                region_code=fresh.outlet.region.code if fresh else "",
+                extra={"move": move, "code": err.code, "message": str(err.message)},
+            )
+        raise
+
+
+def ticket_hold(*, teller: Any, ticket: QueueTicket) -> QueueTicket:
+    """挂起: put the ticket being called or served at the teller's window on hold (the applicant
+    stepped away). It stays with the window, "call next" skips it, and the window resumes it."""
+
+    def hold() -> QueueTicket:
+        window, locked = _locked_own(teller, ticket, OPEN)
+        locked.status = TicketStatus.HELD
+        locked.held_at = timezone.now()
+        locked.save(update_fields=["status", "held_at"])
+        _ticket_audit(locked, actor=teller, action="counter.ticket_held", window=window.number)
+        return locked
+
+    return _refusable(hold, teller=teller, ticket=ticket, move="hold")
+
+
+def ticket_resume(*, teller: Any, ticket: QueueTicket) -> QueueTicket:
+    """恢复: call a ticket held at the teller's window again (the display shows and sounds it).
+
+    Refused while the window still has a ticket called or being served: finish or hold it first.
+    """
+
+    def resume() -> QueueTicket:
+        window = _my_window(teller)
+        Window.objects.select_for_update().filter(pk=window.pk).values_list("pk", flat=True).get()
+        locked = QueueTicket.objects.select_for_update().select_related("outlet__region").get(pk=ticket.pk)
+        if locked.status != TicketStatus.HELD:
+            raise ApplicationError(
+                "ticket_not_held",
+                _("Ticket %(number)s is not on hold.") % {"number": locked.number},
+                status=409,
+            )
+        if locked.window_id != window.pk:
+            raise ApplicationError(
+                "ticket_not_yours",
+                _("Ticket %(number)s is on hold at another window; only that window resumes it.")
+                % {"number": locked.number},
+                status=403,
+            )
+        busy = (
+            QueueTicket.objects.filter(window=window, day=locked.day, status__in=OPEN)
+            .exclude(pk=locked.pk)
+            .values_list("number", flat=True)
+            .first()
+        )
+        if busy:
+            raise ApplicationError(
+                "window_busy",
+                _("Finish or put ticket %(number)s on hold before resuming another.") % {"number": busy},
+                status=409,
+            )
+        locked.status = TicketStatus.CALLED
+        locked.held_at = None
+        locked.called_at = timezone.now()
+        locked.called_by = teller
+        locked.call_count += 1
+        locked.save(update_fields=["status", "held_at", "called_at", "called_by", "call_count"])
+        _ticket_audit(locked, actor=teller, action="counter.ticket_resumed", window=window.number)
+        return locked
+
+    return _refusable(resume, teller=teller, ticket=ticket, move="resume")
+
+
 # --- window shifts -------------------------------------------------------------------------------
 
 

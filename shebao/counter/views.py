@@ -118,16 +118,25 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hall display --------------------------------------------------------------------------------
 
 
+DISPLAY_CALLS = 6  # the last calls the wall screen lists (with the current one): six lines fit 1080 px
+
+
 def _display_context(outlet: Outlet) -> dict[str, Any]:
+    """The hall display: the current call, the last calls with their windows, waiting per zone.
+    Three queries (and the outlet)."""
     calling, counts = selectors.queue_state(outlet=outlet)
-    zones = [{"label": label, "waiting": counts.get(code, 0)} for code, label in Zone.choices]
+    zones = [
+        {"label": label, "waiting": counts.get(code, 0), "letters": ZONE_LETTERS[code]}
+        for code, label in Zone.choices
+    ]
     latest = calling[0] if calling else None
     stamp = (
         f"{latest.pk}-{latest.call_count}-{latest.called_at.timestamp():.3f}"
         if latest and latest.called_at
         else ""
     )
-    return {"outlet": outlet, "calling": calling, "zones": zones, "latest": latest, "stamp": stamp}
+    calls = selectors.recent_calls(outlet=outlet, limit=DISPLAY_CALLS)
+    return {"outlet": outlet, "calls": calls, "zones": zones, "latest": latest, "stamp": stamp}
 
 
 @never_cache
@@ -163,6 +172,7 @@ def console(request: HttpRequest) -> HttpResponse:
         context["windows"] = _console_windows(user)
     else:
         context["current"] = selectors.window_current_ticket(window=window)
+        context["held"] = selectors.held_tickets(window=window)
         _calling, counts = selectors.queue_state(outlet=window.outlet)
         context["counts"] = [
             (label, counts.get(code, 0), code in window.zones) for code, label in Zone.choices
@@ -217,6 +227,11 @@ def console_action(request: HttpRequest, action: str) -> HttpResponse:
             services.ticket_start(teller=user, ticket=ticket)
         elif action == "finish":
             services.ticket_finish(teller=user, ticket=ticket)
+        elif action == "hold":
+            services.ticket_hold(teller=user, ticket=ticket)
+            messages.success(request, _("Ticket %(number)s is on hold.") % {"number": ticket.number})
+        elif action == "resume":
+            services.ticket_resume(teller=user, ticket=ticket)
         elif action == "transfer":
             to = get_object_or_404(Window, pk=request.POST.get("to_window") or 0)
             services.ticket_transfer(teller=user, ticket=ticket, to_window=to)

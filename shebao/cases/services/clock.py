@@ -98,15 +98,29 @@ def clock_start(*, case: Case, on: dt.date) -> ClockPeriod:
 
 
 def clock_stop(*, case: Case, on: dt.date) -> ClockPeriod | None:
-    """Stop the clock: `on` is the last day counted. None when it was not running. Refreshes the deadline."""
+    """Stop the clock: `on` is the last day counted. Refreshes the deadline.
+
+    Returns the closed period; None when the clock was not running, or when it is stopped before its
+    first counted day (a return on the day of acceptance): that period would count nothing and end
+    before it starts, so it is removed — the case's actions say what happened, the clock shows only
+    days it counted.
+    """
     with transaction.atomic(savepoint=False):
         running = ClockPeriod.objects.filter(case=case, end__isnull=True).first()
-        if running is not None:
-            # Stopped before the first counted day: the period counts nothing.
-            running.end = max(on, running.start - ONE_DAY)
+        if running is not None and on < running.start:
+            running.delete()
+            running = None
+        elif running is not None:
+            running.end = on
             running.save(update_fields=["end"])
         case_refresh_deadline(case)
     return running
+
+
+def clock_periods_shown(case: Case) -> list[ClockPeriod]:
+    """The case's clock periods for a page: in order, without any that counted nothing (a period
+    stopped before its first day, as older data may hold). One query."""
+    return [p for p in case.clock_periods.all() if p.end is None or p.end >= p.start]
 
 
 def case_limit_days(case: Case) -> int:

@@ -47,13 +47,12 @@ from shebao.cases.services.flow import (
     run_refusable,
 )
 from shebao.cases.uploads import CheckedFile, upload_batch, upload_check, upload_store
+from shebao.catalogue import audience
 from shebao.catalogue.models import BusinessClass, InsuranceType, ItemMaterial, ServiceItem
 from shebao.catalogue.selectors import published_edition
 from shebao.core.access import can_see_region, visible_regions
-from shebao.core.effects import EMPLOYER as EFFECT_EMPLOYER
 from shebao.core.effects import (
     FieldKind,
-    effect_codes_for,
     get_effect,
     own_page_effect_codes,
     registers_only_effect_codes,
@@ -72,14 +71,18 @@ SUBMIT = "submit"  # the move named in a refused online submission (`cases.refus
 # --- reads ----------------------------------------------------------------------------------------
 
 
+def _applicant_kind(kind: str) -> str:
+    """The applicant (catalogue/audience.py) a portal account of `kind` applies as."""
+    return audience.PERSON if kind == PERSON else audience.EMPLOYER
+
+
 def item_audience(item: ServiceItem) -> frozenset[str]:
-    """Which kinds of portal account may apply for the item online (by its effect's applicant)."""
-    if not item.effect_code:
-        return frozenset({PERSON, EMPLOYER})
-    effect = get_effect(item.effect_code)
-    if effect is None or effect.registers_only:
-        return frozenset()
-    return frozenset({EMPLOYER if effect.applicant == EFFECT_EMPLOYER else PERSON})
+    """Which kinds of portal account may apply for the item online (`catalogue/audience.py`)."""
+    effect = get_effect(item.effect_code) if item.effect_code else None
+    if effect is not None and effect.registers_only:
+        return frozenset()  # it registers the record the account already has
+    who = audience.item_audience(item)
+    return frozenset(kind for kind in (PERSON, EMPLOYER) if _applicant_kind(kind) in who)
 
 
 def has_online_channel(item: ServiceItem) -> bool:
@@ -94,11 +97,7 @@ def online_items(*, kind: str, q: str = "") -> QuerySet[ServiceItem]:
     qs = edition.items.filter(channels__code=ONLINE).exclude(
         effect_code__in=sorted(registers_only_effect_codes() | own_page_effect_codes())
     )
-    employer_codes = sorted(effect_codes_for(EFFECT_EMPLOYER))
-    if kind == PERSON:
-        qs = qs.exclude(effect_code__in=employer_codes)
-    else:
-        qs = qs.filter(Q(effect_code="") | Q(effect_code__in=employer_codes))
+    qs = audience.items_for_applicant(items=qs, kind=_applicant_kind(kind))
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))

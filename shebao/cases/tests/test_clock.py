@@ -136,10 +136,42 @@ def test_return_and_supplement_move_the_deadline_by_the_stopped_working_days(wor
 
 def test_stop_before_the_first_counted_day_counts_nothing(world: dict[str, Any]) -> None:
     case = make_case(region=world["county_a1"], acceptor=world["teller"])
-    clock_stop(case=case, on=ACCEPTED_ON)
+    assert clock_stop(case=case, on=ACCEPTED_ON) is None  # returned on the day of acceptance
+    assert not ClockPeriod.objects.filter(case=case).exists()  # no period ending before it starts
     clock_start(case=case, on=dt.date(2026, 2, 24))
     case.refresh_from_db()
     assert case.deadline == add_working_days(dt.date(2026, 2, 24), 10).date
+    assert [(p.start, p.end) for p in ClockPeriod.objects.filter(case=case)] == [(dt.date(2026, 2, 25), None)]
+
+
+def _case_page(world: dict[str, Any], case: Case) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world["reviewer"])
+    response = client.get(f"/cases/{case.number}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index('id="clock-h"') : html.index("</section>", html.index('id="clock-h"'))]
+
+
+def test_case_page_clock_never_shows_an_end_before_its_start(world: dict[str, Any]) -> None:
+    # Stopped the day it started: one day counted, shown as that day.
+    one_day = make_case(region=world["county_a1"], acceptor=world["teller"])
+    clock_stop(case=one_day, on=dt.date(2026, 2, 14))
+    assert "计时日：2026-02-14" in _case_page(world, one_day)
+    # Returned and supplemented on the day of acceptance: the clock starts the next working day.
+    today = timezone.localdate()
+    same_day = make_case(region=world["county_a1"], acceptor=world["teller"], accepted_on=today)
+    clock_stop(case=same_day, on=today)
+    clock_start(case=same_day, on=today)
+    start = ClockPeriod.objects.get(case=same_day).start
+    assert start > today
+    clock = _case_page(world, same_day)
+    assert f"{start:%Y-%m-%d} 起计时（下一个工作日）" in clock and clock.count("<li>") == 1
+    # A row left by older code (end before start) is not shown.
+    ClockPeriod.objects.filter(case=one_day).update(end=dt.date(2026, 2, 13))
+    assert "2026-02-13" not in _case_page(world, one_day)
 
 
 def test_instant_item_is_due_on_the_day_of_acceptance(world: dict[str, Any]) -> None:

@@ -44,6 +44,11 @@ def desk_post(client: Client, o: dict[str, Any], **fields: Any) -> Any:
     return client.post(reverse("cases:desk"), {"person": o["person"].pk, **fields})
 
 
+def employer_desk_post(client: Client, o: dict[str, Any], **fields: Any) -> Any:
+    """The desk serving the employer (the general item, staff increase, is the employer's)."""
+    return client.post(reverse("cases:desk"), {"employer": o["employer"].pk, **fields})
+
+
 def test_desk_journey_general_item_completes_at_the_window(office: dict[str, Any]) -> None:
     o = office
     client = client_for(o["general_teller"])
@@ -53,19 +58,23 @@ def test_desk_journey_general_item_completes_at_the_window(office: dict[str, Any
     assert found.status_code == 200
     page = found.content.decode()
     assert "王芳" in page and o["person"].id_number not in page  # masked
+    assert cf.GENERAL not in page  # staff increase is an employer's item: not offered to a person
+    found = client.post(reverse("cases:desk"), {"action": "identify", "q": o["employer"].credit_code})
+    page = found.content.decode()
+    assert o["employer"].name in page
     assert cf.GENERAL in page and cf.SPECIAL not in page  # a general window offers general items only
 
-    chosen = desk_post(client, o, action="choose", item=cf.GENERAL)
+    chosen = employer_desk_post(client, o, action="choose", item=cf.GENERAL)
     page = chosen.content.decode()
     assert "劳动合同" in page and "社会保险法 第五十八条" in page  # checklist with legal basis
 
-    done = desk_post(
+    done = employer_desk_post(
         client,
         o,
         action="accept",
         item=cf.GENERAL,
         received=["0", "1"],
-        **{"d-credit_code": o["employer"].credit_code, "d-start_date": "2024-03-01", "delivery": "pickup"},
+        **{"d-id_number": o["person"].id_number, "d-start_date": "2024-03-01", "delivery": "pickup"},
     )
     assert done.status_code == 302, done.content.decode()[:2000]
     case = Case.objects.get()
@@ -78,7 +87,7 @@ def test_desk_journey_general_item_completes_at_the_window(office: dict[str, Any
 def test_missing_material_gives_a_notice_listing_everything_and_a_pdf(office: dict[str, Any]) -> None:
     o = office
     client = client_for(o["general_teller"])
-    response = desk_post(client, o, action="notice", item=cf.GENERAL, received=[])
+    response = employer_desk_post(client, o, action="notice", item=cf.GENERAL, received=[])
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(response["Location"]).content.decode()
     assert "居民身份证" in page and "劳动合同" in page
@@ -91,13 +100,13 @@ def test_missing_material_gives_a_notice_listing_everything_and_a_pdf(office: di
 def test_accept_refused_with_missing_materials_shows_the_message(office: dict[str, Any]) -> None:
     o = office
     client = client_for(o["general_teller"])
-    response = desk_post(
+    response = employer_desk_post(
         client,
         o,
         action="accept",
         item=cf.GENERAL,
         received=["0"],
-        **{"d-credit_code": o["employer"].credit_code, "d-start_date": "2024-03-01", "delivery": "pickup"},
+        **{"d-id_number": o["person"].id_number, "d-start_date": "2024-03-01", "delivery": "pickup"},
     )
     assert response.status_code in (400, 403)
     assert not Case.objects.exists()

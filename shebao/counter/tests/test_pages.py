@@ -61,9 +61,11 @@ def test_display_fragment_shows_the_latest_call_in_bounded_queries(client, w):
     services.ticket_call_next(teller=other)
     page = client.get(f"/counter/{o.code}/display/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "display.js" in page
+    assert "brand-bar" not in page and "main-nav" not in page  # a wall screen: no site header
     with CaptureQueriesContext(connection) as ctx:
         frag = client.get(f"/counter/{o.code}/display/now/").content.decode()
     assert "C001" in frag and 'data-number="C001"' in frag and "B001" in frag
+    assert 'data-say="请 B001 号到 2 号窗口办理"' in frag  # what the screen says on that call
     assert len(ctx.captured_queries) <= 4, [q["sql"] for q in ctx.captured_queries]
     _en(client)
     assert "Now calling" in client.get(f"/counter/{o.code}/display/").content.decode()
@@ -137,3 +139,27 @@ def test_manage_is_region_bounded(client, w):
     )
     assert resp.status_code == 302
     assert AppointmentSlot.objects.filter(outlet=w["outlet"]).count() == 4
+
+
+def test_console_puts_a_ticket_on_hold_and_resumes_it(client, w):
+    ticket = services.ticket_issue(outlet=w["outlet"], zone="enrolment")
+    teller = w["tellers"][0]
+    client.force_login(teller)
+    client.post("/counter/window/sign-in/", {"window": w["windows"]["1"].pk})
+    client.post("/counter/window/next/")
+    page = client.get("/counter/window/").content.decode()
+    assert "挂起" in page and "没有挂起的号" in page
+    resp = client.post("/counter/window/hold/", {"ticket": ticket.pk}, follow=True)
+    page = resp.content.decode()
+    assert QueueTicket.objects.get().status == "held"
+    assert 'class="held-list"' in page and "A001" in page and "恢复" in page
+    client.force_login(w["tellers"][1])  # another teller at another window cannot resume it
+    client.post("/counter/window/sign-in/", {"window": w["windows"]["4"].pk})
+    page = client.post("/counter/window/resume/", {"ticket": ticket.pk}, follow=True).content.decode()
+    assert "只有该窗口可以恢复" in page and QueueTicket.objects.get().status == "held"
+    client.force_login(teller)
+    client.post("/counter/window/resume/", {"ticket": ticket.pk})
+    assert QueueTicket.objects.get().status == "called"
+    _en(client)
+    page = client.get("/counter/window/").content.decode()
+    assert "Put on hold" in page and "No ticket on hold." in page

@@ -249,3 +249,63 @@ def test_qualification_by_zone_or_item(w):
     with pytest.raises(ApplicationError):
         services.qualification_grant(by=w["outsider"], teller=teller, zone="pension")
     assert TellerQualification.objects.count() == 2
+
+
+# --- hold and resume (挂起/恢复) --------------------------------------------------------------------
+
+
+def test_hold_skips_the_ticket_and_the_same_window_resumes_it(w):
+    o = w["outlet"]
+    a1 = services.ticket_issue(outlet=o, zone="enrolment")
+    a2 = services.ticket_issue(outlet=o, zone="enrolment")
+    teller = _at(w, "1")
+    services.ticket_call_next(teller=teller)
+    services.ticket_start(teller=teller, ticket=a1)
+    held = services.ticket_hold(teller=teller, ticket=a1)
+    assert held.status == TicketStatus.HELD and held.held_at is not None
+    assert [t.pk for t in selectors.held_tickets(window=w["windows"]["1"])] == [a1.pk]
+    assert selectors.window_current_ticket(window=w["windows"]["1"]) is None
+    # Call next skips the held ticket, and does not close it as done.
+    assert services.ticket_call_next(teller=teller).pk == a2.pk
+    assert QueueTicket.objects.get(pk=a1.pk).status == TicketStatus.HELD
+    # Resuming while A002 is at the window is refused, with the ticket to deal with first.
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_resume(teller=teller, ticket=a1)
+    assert err.value.code == "window_busy" and "A002" in str(err.value)
+    services.ticket_hold(teller=teller, ticket=a2)
+    resumed = services.ticket_resume(teller=teller, ticket=a1)
+    assert resumed.status == TicketStatus.CALLED and resumed.call_count == 2 and resumed.held_at is None
+    assert [t.pk for t in selectors.held_tickets(window=w["windows"]["1"])] == [a2.pk]
+    assert services.ticket_call_next(teller=teller) is None  # A002 is held, nobody else waits
+    actions = list(AuditEvent.objects.filter(subject_id=str(a1.pk)).values_list("action", flat=True))
+    assert "counter.ticket_held" in actions and "counter.ticket_resumed" in actions
+    refused = AuditEvent.objects.get(action="counter.refused")
+    assert refused.subject_id == str(a1.pk) and '"window_busy"' in refused.payload
+
+
+def test_hold_and_resume_refuse_wrong_teller_and_wrong_state(w):
+    o = w["outlet"]
+    a1 = services.ticket_issue(outlet=o, zone="enrolment")
+    waiting = services.ticket_issue(outlet=o, zone="enrolment")
+    teller = _at(w, "1", 0)
+    other = _at(w, "4", 1)
+    services.ticket_call_next(teller=teller)
+    with pytest.raises(ApplicationError) as err:  # not called at the other teller's window
+        services.ticket_hold(teller=other, ticket=a1)
+    assert err.value.code == "ticket_not_yours" and "A001" in str(err.value)
+    with pytest.raises(ApplicationError) as err:  # a waiting ticket cannot be held
+        services.ticket_hold(teller=teller, ticket=waiting)
+    assert err.value.code == "ticket_not_yours"
+    with pytest.raises(ApplicationError) as err:  # nor resumed: it is not on hold
+        services.ticket_resume(teller=teller, ticket=waiting)
+    assert err.value.code == "ticket_not_held"
+    services.ticket_hold(teller=teller, ticket=a1)
+    with pytest.raises(ApplicationError) as err:  # held at window 1: window 4 cannot take it
+        services.ticket_resume(teller=other, ticket=a1)
+    assert err.value.code == "ticket_not_yours" and "其他窗口" in str(err.value)
+    assert QueueTicket.objects.get(pk=a1.pk).status == TicketStatus.HELD
+    assert QueueTicket.objects.get(pk=waiting.pk).status == TicketStatus.WAITING
+    assert AuditEvent.objects.filter(action="counter.refused").count() == 4
+    assert set(AuditEvent.objects.filter(action="counter.refused").values_list("region_code", flat=True)) == {
+        o.region.code
+    }
