@@ -367,7 +367,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         item = edition.items.filter(code=code).prefetch_related("materials").first()
         if (
             item is not None
-            and not applicant.registering_effect
+            and not applicant.new_kind
             and applicant.kind not in item_audience(item)
         ):
             return _refuse_applicant_kind(
