@@ -8,6 +8,7 @@ service's own message. ID numbers are masked everywhere; at the desk they travel
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +32,18 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.selectors import WINDOW_PERMS
+from shebao.cases.services.idempotency import SCOPE_DESK_ACCEPT, idempotent_case, request_fingerprint
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
 from shebao.catalogue.selectors import published_edition
-from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
+from shebao.core.access import (
+    can_see_region,
+    forbidden,
+    note_refusal,
+    require_perm,
+    staff,
+    visible_regions,
+)
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
 from shebao.core.models import Post, User
@@ -42,7 +51,7 @@ from shebao.core.permissions import Perm
 from shebao.core.workdays import add_working_days
 from shebao.counter.models import QueueTicket, TellerQualification, Window, WindowKind
 from shebao.registry import selectors as registry
-from shebao.registry.identity import check_credit_code, check_id_number
+from shebao.registry.identity import check_identifier
 from shebao.registry.models import Employer, Person
 
 ACCEPT_PERMS = WINDOW_PERMS  # the posts that accept at a window (general, special, bank)
@@ -198,13 +207,9 @@ def _lookup(q: str) -> Applicant:
     employer = registry.employer_by_credit_code(text)
     if employer is not None:
         return Applicant(employer=employer)
-    try:
-        return Applicant(new_number=check_id_number(text).number, new_kind="person")
-    except ApplicationError as id_error:
-        try:
-            return Applicant(new_number=check_credit_code(text), new_kind="employer")
-        except ApplicationError:
-            raise id_error from None
+    # One check for every channel: a credit code is checked as a credit code, with the specific reason.
+    checked = check_identifier(text)
+    return Applicant(new_number=checked.number, new_kind=checked.kind)
 
 
 def _applicant_from_post(post: Any) -> Applicant:
@@ -239,6 +244,13 @@ def _effect_form(item: ServiceItem, applicant: Applicant, data: Any = None) -> f
         item.effect_code, given=set(applicant.given()), insurance_types=_item_types(item)
     )
     return cls(data, prefix="d")
+
+
+def _desk_fingerprint(request: HttpRequest) -> str:
+    """The accept form's fields (not its CSRF token or its key): a key resent with other data is refused."""
+    skip = {"csrfmiddlewaretoken", "idempotency_key"}
+    fields = [(k, v) for k, values in request.POST.lists() if k not in skip for v in values]
+    return request_fingerprint(scope=SCOPE_DESK_ACCEPT, fields=fields)
 
 
 def _received(request: HttpRequest) -> list[int]:
@@ -301,6 +313,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     delivery_form = f.DeliveryForm(request.POST if action == "accept" else None)
     ctx.update(
         step="materials",
+        idempotency_key=uuid.uuid4().hex,  # one per rendered form: the accept it sends happens once
         item=item,
         materials=materials,
         received=received,
@@ -332,8 +345,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         from shebao.cases.services.intake import case_accept
 
         data = {**effect_form.data_for_case(), **applicant.given()}
-        try:
-            case = case_accept(
+
+        def accept() -> Case:
+            return case_accept(
                 teller=user,
                 item=item,
                 person=applicant.person,
@@ -345,6 +359,19 @@ def desk(request: HttpRequest) -> HttpResponse:
                 ticket=ticket,
                 delivery=delivery_form.cleaned_data["delivery"],
             )
+
+        key = request.POST.get("idempotency_key", "")
+        try:
+            if key:  # a double click or a resent form answers with the case the first one made
+                case = idempotent_case(
+                    user=user,
+                    key=key,
+                    scope=SCOPE_DESK_ACCEPT,
+                    fingerprint=_desk_fingerprint(request),
+                    create=accept,
+                ).case
+            else:
+                case = accept()
         except ApplicationError as err:
             return _refused(request, err) or render(
                 request, "cases/desk.html", {**ctx, "error": err}, status=400
@@ -574,6 +601,7 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
     if action not in ACTION_PERMS:
         raise Http404
     if not any(user.has_perm_code(c) for c in ACTION_PERMS[action]):
+        note_refusal(request, perms=ACTION_PERMS[action], reason="perm")
         return forbidden(request)
     try:
         form, done = _run_action(action, case, user, request)
