@@ -63,7 +63,7 @@ def upload_root(settings: Any, tmp_path: Any) -> Any:
     return settings.SHEBAO_UPLOAD_ROOT
 
 
-def test_bank_agent_reads_only_the_cases_of_their_own_outlet(bank: dict[str, Any], upload_root: Any) -> None:
+def test_bank_agent_reads_only_the_cases_of_their_own_outlet(bank: dict[str, Any], upload_root: Any) -> None:  # noqa: F811
     b = bank
     county = b["county"]
     agent = _agent("agent-1", b["window"])

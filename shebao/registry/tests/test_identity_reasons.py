@@ -64,7 +64,7 @@ def test_desk_checks_a_credit_code_as_a_credit_code() -> None:
     assert reason(BAD_CREDIT_CODE)[1] in page.content.decode()
 
 
-def test_registry_search_gives_the_reason_and_does_not_echo_the_number(world: dict[str, Any]) -> None:
+def test_registry_search_gives_the_reason_and_does_not_echo_the_number(world: dict[str, Any]) -> None:  # noqa: F811
     admin = make_staff("reg", region=world["regions"]["province"], posts=[PostCode.ADMIN])
     client = Client()
     client.force_login(admin)
@@ -78,7 +78,7 @@ def test_registry_search_gives_the_reason_and_does_not_echo_the_number(world: di
     assert "张三" in client.post(reverse("registry:search"), {"q": ID_NUMBER}).content.decode()
 
 
-def test_department_api_gives_the_reason_and_logs_the_refusal(world: dict[str, Any]) -> None:
+def test_department_api_gives_the_reason_and_logs_the_refusal(world: dict[str, Any]) -> None:  # noqa: F811
     api = _api(world["tax_key"])
     response = api.post(PERSON_URL, {"id_number": BAD_CHECK_DIGIT}, HTTP_X_PURPOSE="个人所得税核对")
     assert response.status_code == 400
