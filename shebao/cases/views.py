@@ -31,7 +31,7 @@ from shebao.cases.models import (
     Notification,
     OneTimeNotice,
 )
-from shebao.cases.selectors import WINDOW_PERMS
+from shebao.cases.selectors import WINDOW_PERMS, bank_agent_only
 from shebao.cases.services.idempotency import SCOPE_DESK_ACCEPT, idempotent_case, request_fingerprint
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
@@ -410,8 +410,13 @@ def _notice_for(request: HttpRequest, number: str) -> OneTimeNotice | None:
     )
     if notice is None:
         return None
+    if notice.issued_by_id == user.pk:
+        return notice
+    if bank_agent_only(user):  # a bank-outlet agent: the notices of their own outlet only
+        window = _window_of(user)
+        return notice if window is not None and notice.outlet_id == window.outlet_id else None
     region = notice.outlet.region if notice.outlet_id else None  # type: ignore[union-attr]
-    if notice.issued_by_id != user.pk and (region is None or not can_see_region(user, region)):
+    if region is None or not can_see_region(user, region):
         return None
     return notice
 

@@ -113,6 +113,23 @@ def test_bank_agent_reads_only_the_cases_of_their_own_outlet(bank: dict[str, Any
     assert client.get(reverse("cases:online_upload", args=[online.number, upload.pk])).status_code == 404
     assert client.get(reverse("cases:online_queue")).status_code == 403
 
+    # One-time notices: the colleague's at this outlet yes, the hall's in the same county no.
+    from shebao.cases.services import notice_issue
+
+    ours = notice_issue(
+        teller=colleague, item=cf.item(BANK_ITEM), person=b["person"], applicant_name="", received=[]
+    )
+    hall_notice = notice_issue(
+        teller=stranger,
+        item=cf.item(BANK_ITEM),
+        person=b["far_person"],
+        applicant_name="",
+        received=[],
+        outlet=b["hall"],
+    )
+    assert client.get(reverse("cases:notice", args=[ours.number])).status_code == 200
+    assert client.get(reverse("cases:notice", args=[hall_notice.number])).status_code == 404
+
     # Signed out of the window, the agent still reads what they accepted themselves, nothing else.
     from shebao.counter.services import window_sign_out
 

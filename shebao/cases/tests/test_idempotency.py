@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shebao.cases.models import Case, IdempotencyKey
+from shebao.cases.numbering import close_side_connection
 from shebao.cases.services.idempotency import SCOPE_DESK_ACCEPT, idempotent_case, request_fingerprint
 from shebao.cases.tests import factories as cf
 from shebao.core.errors import ApplicationError
@@ -111,8 +112,11 @@ def test_a_refused_post_is_still_audited_under_a_key() -> None:
 
 @pytest.mark.django_db
 def test_bad_key_is_refused() -> None:
+    def never() -> Case:
+        raise AssertionError("a bad key never reaches the service")
+
     with pytest.raises(ApplicationError) as bad:
-        idempotent_case(user=None, key="has space", scope="x", fingerprint="f", create=lambda: None)  # type: ignore[arg-type,return-value]
+        idempotent_case(user=None, key="has space", scope="x", fingerprint="f", create=never)
     assert bad.value.code == "idempotency_key_invalid"
 
 
@@ -128,6 +132,7 @@ def _race(works: list[Callable[[], Any]]) -> list[Any]:
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
             result = exc
         finally:
+            close_side_connection()  # the case numbering's own connection
             connection.close()  # each thread has its own connection
         with lock:
             outcomes.append(result)
