@@ -49,7 +49,8 @@ def test_retried_staff_change_answers_with_the_first_result(w: dict[str, Any], c
     assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Case.objects.filter(employer=w["employer"], channel="online").count() == 1
     stored = IdempotencyKey.objects.get()
-    assert stored.case.number == first.json()["number"] and stored.user == w["agent"].user
+    assert stored.case is not None and stored.case.number == first.json()["number"]
+    assert stored.user == w["agent"].user
 
     reused = client.post(
         STAFF_CHANGES, _change(w, date="2026-11-02"), content_type="application/json", headers=headers

@@ -58,6 +58,7 @@ def test_loading_the_year_on_the_calendar_page_moves_the_deadline_and_clears_pro
     year = first_unknown_year()
     case = provisional_case(o, year)
     before = case.deadline
+    assert before is not None
     done = cf.accept_general(o)  # completed at once: no running clock, left alone
     admin = make_staff("admin1", region=o["regions"]["province"], posts=[PostCode.ADMIN])
 
@@ -66,17 +67,18 @@ def test_loading_the_year_on_the_calendar_page_moves_the_deadline_and_clears_pro
     assert "重新计算 1 件在办办件" in response.content.decode()
 
     case.refresh_from_db()
-    assert case.deadline is not None and case.deadline > dt.date(year, 1, 10) > before
+    moved = case.deadline
+    assert moved is not None and moved > dt.date(year, 1, 10) > before
     assert case.deadline_provisional is False
     [event] = AuditEvent.objects.filter(action="cases.deadline_recomputed")
     payload = json.loads(event.payload)
     assert event.subject_id == str(case.pk) and event.actor_id == admin.pk
     assert payload["old"] == {"deadline": before.isoformat(), "provisional": True}
-    assert payload["new"] == {"deadline": case.deadline.isoformat(), "provisional": False}
+    assert payload["new"] == {"deadline": moved.isoformat(), "provisional": False}
     assert Case.objects.get(pk=done.pk).deadline == done.deadline
 
     teller = client_for(o["special_teller"])
-    new_date = case.deadline.isoformat()
+    new_date = moved.isoformat()
     receipt = teller.get(reverse("cases:receipt", args=[case.number])).content.decode()
     page = teller.get(reverse("cases:case", args=[case.number])).content.decode()
     for shown in (receipt, page):
@@ -92,5 +94,6 @@ def test_calendar_load_command_recomputes_too(tmp_path: Any) -> None:
     path.write_text(holiday_file(year), encoding="utf-8")
     call_command("calendar_load", str(path))
     case.refresh_from_db()
-    assert case.deadline_provisional is False and case.deadline > dt.date(year, 1, 10)
+    assert case.deadline is not None and case.deadline > dt.date(year, 1, 10)
+    assert case.deadline_provisional is False
     assert AuditEvent.objects.filter(action="cases.deadline_recomputed", actor__isnull=True).count() == 1
