@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shebao.audit.middleware.RefusalAuditMiddleware",  # every 403 to a signed-in user is audited
 ]
 
 ROOT_URLCONF = "shebao.urls"

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from shebao.core.access import note_refusal
 from shebao.core.errors import ApplicationError
 
 
@@ -39,6 +40,8 @@ def _flatten(data: Any, prefix: str = "") -> list[str]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
+        if exc.status == status.HTTP_403_FORBIDDEN and context.get("request") is not None:
+            note_refusal(context["request"]._request, reason=exc.code, message=exc.message)
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -50,6 +53,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = str(getattr(detail, "code", None) or getattr(exc, "default_code", None) or "error")
     message = str(detail) if detail is not None else str(exc)
     response.data = error_body(code, message)
+    if response.status_code == status.HTTP_403_FORBIDDEN and context.get("request") is not None:
+        # Audited by `audit.middleware` with the refusing permission class and its message.
+        view = context.get("view")
+        perms = tuple(
+            getattr(p, "__name__", type(p).__name__) for p in getattr(view, "permission_classes", [])
+        )
+        note_refusal(context["request"]._request, perms=perms, reason=code, message=message)
     return response
 
 

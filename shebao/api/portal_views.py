@@ -8,6 +8,7 @@ missing one. No personal data in URLs: case numbers and internal ids only; ID nu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -35,6 +36,14 @@ from shebao.api.portal_auth import (
 )
 from shebao.api.serializers import ErrorSerializer
 from shebao.cases.services import online
+from shebao.cases.services.idempotency import (
+    KEY_PATTERN,
+    SCOPE_API_APPLICATION,
+    SCOPE_API_STAFF_CHANGE,
+    SCOPE_API_STAFF_FILE,
+    idempotent_case,
+    request_fingerprint,
+)
 from shebao.catalogue.models import ServiceItem, Zone
 from shebao.catalogue.selectors import published_edition
 from shebao.core.errors import ApplicationError
@@ -58,12 +67,59 @@ E401 = {401: _err("No token, or the token is unknown, expired or revoked.")}
 E403 = {403: _err("Not a self-service account of this kind, or a session request without its CSRF token.")}
 E404 = {404: _err("No such object among the account's own (another person's counts as missing).")}
 E409 = {409: _err("The object is not in a state that allows this.")}
+E422 = {
+    422: _err("The Idempotency-Key was already used for a different request (code `idempotency_key_reused`).")
+}
 E429 = {429: _err("Too many requests, or too many failed sign-ins.")}
 AUTH_ERRORS = {**E401, **E403}
 # Internal ids in paths are positive integers (the `<int:pk>` converter takes digits only).
 PK_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)  # type: ignore[arg-type]
 
 TOKEN_AUTH = [PortalTokenAuthentication, SessionAuthentication]
+
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 100, "pattern": KEY_PATTERN},  # type: ignore[arg-type]
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A key the app makes for this request (e.g. a UUID) and sends again when it retries it. The "
+        "same key with the same body makes one case: a repeated request answers with the first "
+        "result (same status and body, header `Idempotent-Replayed: true`). The same key with "
+        "another body is refused with 422. Keys are per account."
+    ),
+)
+
+
+def _created(
+    request: Request, *, scope: str, create: Callable[[], Any], serialize: Callable[[Any], Any]
+) -> Response:
+    """201 with the new case; with an `Idempotency-Key` header, once per key (`cases.services.idempotency`)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return Response(serialize(create()), status=status.HTTP_201_CREATED)
+    result = idempotent_case(
+        user=request.user,
+        key=key,
+        scope=scope,
+        fingerprint=request_fingerprint(scope=scope, fields=_fields(request)),
+        create=create,
+        respond=lambda case: (status.HTTP_201_CREATED, serialize(case)),
+    )
+    response = Response(result.body, status=result.status)
+    if result.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _fields(request: Request) -> list[tuple[str, Any]]:
+    """The body as (name, value) pairs: form fields and files, or a JSON body's keys."""
+    data = request.data
+    if hasattr(data, "lists"):
+        return [(k, v) for k, values in data.lists() for v in values]
+    if isinstance(data, dict):
+        return list(data.items())
+    return [("", data)]
 
 
 class PortalView(GenericAPIView):
@@ -767,21 +823,25 @@ class ApplicationsView(PortalView):
             "for), and one `files` part per uploaded material with its material index in `materials`. "
             "PDF, JPEG or PNG only, checked by content."
         ),
+        parameters=[IDEMPOTENCY_PARAM],
         request={"multipart/form-data": s.ApplicationRequestSerializer},
-        responses={201: s.CaseDetailSerializer, **E400, **AUTH_ERRORS, **E404, **E409},
+        responses={201: s.CaseDetailSerializer, **E400, **AUTH_ERRORS, **E404, **E409, **E422},
     )
     def post(self, request: Request) -> Response:
         body = s.ApplicationRequestSerializer(data=_multipart(request))
         body.is_valid(raise_exception=True)
-        case = _apply(
-            account=self.account(),
-            item_code=body.validated_data["item_code"],
-            data=body.validated_data["data"],
-            files=body.validated_data["files"],
-            materials=body.validated_data["materials"],
-        )
-        return Response(
-            s.CaseDetailSerializer(_case_progress(case, self.account())).data, status=status.HTTP_201_CREATED
+        account = self.account()
+        return _created(
+            request,
+            scope=SCOPE_API_APPLICATION,
+            create=lambda: _apply(
+                account=account,
+                item_code=body.validated_data["item_code"],
+                data=body.validated_data["data"],
+                files=body.validated_data["files"],
+                materials=body.validated_data["materials"],
+            ),
+            serialize=lambda case: s.CaseDetailSerializer(_case_progress(case, account)).data,
         )
 
 
@@ -853,14 +913,20 @@ class EmployerStaffFileView(PortalView):
             "row is refused with every bad row in `details` and nothing is sent. Completing the case "
             "applies all rows or none."
         ),
+        parameters=[IDEMPOTENCY_PARAM],
         request={"multipart/form-data": s.StaffFileRequestSerializer},
-        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS},
+        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS, **E422},
     )
     def post(self, request: Request) -> Response:
         body = s.StaffFileRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        case = _staff_file(account=self.account(), file=body.validated_data["file"])
-        return Response(s.StaffChangeSerializer(case).data, status=status.HTTP_201_CREATED)
+        account = self.account()
+        return _created(
+            request,
+            scope=SCOPE_API_STAFF_FILE,
+            create=lambda: _staff_file(account=account, file=body.validated_data["file"]),
+            serialize=lambda case: s.StaffChangeSerializer(case).data,
+        )
 
 
 class EmployerStaffChangesView(PortalView):
@@ -870,20 +936,26 @@ class EmployerStaffChangesView(PortalView):
     @extend_schema(
         tags=["employer"],
         summary="Report one staff increase or decrease (becomes a case)",
+        parameters=[IDEMPOTENCY_PARAM],
         request=s.StaffChangeRequestSerializer,
-        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS, **E409},
+        responses={201: s.StaffChangeSerializer, **E400, **AUTH_ERRORS, **E409, **E422},
     )
     def post(self, request: Request) -> Response:
         body = s.StaffChangeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        case = _staff_change(
-            account=self.account(),
-            action=v["action"],
-            id_number=v["id_number"],
-            name=v["name"],
-            on=v["date"],
-            insurance_types=v["insurance_types"],
-            reason=v["reason"],
+        account = self.account()
+        return _created(
+            request,
+            scope=SCOPE_API_STAFF_CHANGE,
+            create=lambda: _staff_change(
+                account=account,
+                action=v["action"],
+                id_number=v["id_number"],
+                name=v["name"],
+                on=v["date"],
+                insurance_types=v["insurance_types"],
+                reason=v["reason"],
+            ),
+            serialize=lambda case: s.StaffChangeSerializer(case).data,
         )
-        return Response(s.StaffChangeSerializer(case).data, status=status.HTTP_201_CREATED)

@@ -170,7 +170,13 @@ PURPOSE_PARAMS = [
 ]
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="No purpose given (or a bad parameter)."),
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description=(
+            "No purpose given, a bad parameter, or a malformed ID number or credit code (the message "
+            "says why: length, characters, birth date or check digit)."
+        ),
+    ),
     401: OpenApiResponse(ErrorSerializer, description="No key, or an unknown, wrong or revoked key."),
     403: OpenApiResponse(ErrorSerializer, description="The record type is outside the client's scope."),
     404: OpenApiResponse(ErrorSerializer, description="No such record."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from shebao.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+
+# The refusal events (`*.refused`) written while the current request runs; `RefusalAuditMiddleware`
+# sets a list here per request, so a 403 that a service already audited is not audited twice.
+request_refusals: ContextVar[list[str] | None] = ContextVar("shebao_request_refusals", default=None)
 
 
 def _canonical(data: dict[str, Any]) -> str:
@@ -61,6 +66,8 @@ def audit_record(
         payload=_canonical(payload),
     )
     event.save()
+    if action.endswith(".refused") and (seen := request_refusals.get()) is not None:
+        seen.append(action)
     # One sealing per transaction: re-registered if a rolled-back savepoint discarded the callback.
     if not any(func is _seal_after_commit for _sids, func, _robust in conn.run_on_commit):
         transaction.on_commit(_seal_after_commit, robust=True)

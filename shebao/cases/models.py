@@ -319,3 +319,25 @@ class CaseUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.material_name}"
+
+
+class IdempotencyKey(models.Model):
+    """An idempotency key (幂等键): a request sent twice (a double click, a resent form, a retried API call)
+    makes one case. The row is written in the transaction that makes the case; the unique constraint
+    decides between two simultaneous requests. `services/idempotency.py` reads and writes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=40)  # what the request did: desk accept, API application…
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)  # SHA-256 of the request body
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="cases_idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return self.key

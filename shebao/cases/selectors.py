@@ -8,11 +8,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import AT_BACK_OFFICE
-from shebao.cases.models import ActionKind, Case, CaseAction
+from shebao.cases.models import ActionKind, Case, CaseAction, Channel
 from shebao.cases.steps import current_step
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
+from shebao.counter.models import OutletKind
+from shebao.counter.selectors import window_of
 
 
 def _cases() -> QuerySet[Case]:
@@ -69,18 +71,51 @@ def cases_of_account(*, account: Any) -> QuerySet[Case]:
 WINDOW_PERMS = (Perm.CASE_ACCEPT_GENERAL, Perm.CASE_ACCEPT_SPECIAL, Perm.CASE_ACCEPT_BANK)
 
 
+# Posts that read the cases of a region (the office's work), not only those of one outlet.
+OFFICE_READ_PERMS = (
+    Perm.CASE_ACCEPT_GENERAL,
+    Perm.CASE_ACCEPT_SPECIAL,
+    Perm.CASE_REVIEW,
+    Perm.CASE_APPROVE,
+    Perm.CASE_CROSS_REVIEW,
+    Perm.CASE_MONITOR,
+    Perm.CASE_EXTEND,
+)
+
+
+def bank_agent_only(user: Any) -> bool:
+    """A bank-outlet agent (社银合作): accepts at a bank outlet and holds no post of the agency's offices."""
+    return user.has_perm_code(Perm.CASE_ACCEPT_BANK) and not any(
+        user.has_perm_code(p) for p in OFFICE_READ_PERMS
+    )
+
+
+def bank_agent_readable(user: Any) -> Q:
+    """What a bank-outlet agent reads: the cases they accepted and those accepted at the bank outlet where
+    they are signed in to a window — never online applications, their uploads, or another outlet's cases."""
+    readable = Q(accepted_by=user)
+    window = window_of(user)
+    if window is not None and window.outlet.kind == OutletKind.BANK:
+        readable |= Q(outlet_id=window.outlet_id, channel=Channel.BANK)
+    return readable
+
+
 def case_for_user(*, user: Any, number: str) -> Case:
     """The case with this number if it lies in the user's region or the user accepted it; otherwise not
     found (no hint it exists).
 
     A case routed to the applicant's region (无差别受理) stays readable at the hall that accepted it: by
     its acceptor, and by the hall's window staff, who hand out the result and take a supplement there.
-    Reviewers and leaders of the accepting region do not see it (its steps are not theirs).
+    Reviewers and leaders of the accepting region do not see it (its steps are not theirs). A bank-outlet
+    agent reads only the cases of their own outlet (`bank_agent_readable`).
     """
-    regions = visible_regions(user)
-    readable = Q(region__in=regions) | Q(accepted_by=user)
-    if any(user.has_perm_code(p) for p in WINDOW_PERMS):
-        readable |= Q(outlet__region__in=regions)
+    if bank_agent_only(user):
+        readable = bank_agent_readable(user)
+    else:
+        regions = visible_regions(user)
+        readable = Q(region__in=regions) | Q(accepted_by=user)
+        if any(user.has_perm_code(p) for p in WINDOW_PERMS):
+            readable |= Q(outlet__region__in=regions)
     case = (
         _cases()
         .filter(number=(number or "").strip())

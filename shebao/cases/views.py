@@ -8,6 +8,7 @@ service's own message. ID numbers are masked everywhere; at the desk they travel
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,12 +33,20 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.preview import case_fingerprint, case_outcome, case_preview
-from shebao.cases.selectors import WINDOW_PERMS
+from shebao.cases.selectors import WINDOW_PERMS, bank_agent_only
 from shebao.cases.services.conditions import conditions_evaluate
+from shebao.cases.services.idempotency import SCOPE_DESK_ACCEPT, idempotent_case, request_fingerprint
 from shebao.catalogue.audience import EMPLOYER, PERSON, item_audience, items_for_applicant
 from shebao.catalogue.models import InsuranceType, ServiceItem
 from shebao.catalogue.selectors import published_edition
-from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
+from shebao.core.access import (
+    can_see_region,
+    forbidden,
+    note_refusal,
+    require_perm,
+    staff,
+    visible_regions,
+)
 from shebao.core.effects import registering_effect_codes
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
@@ -47,7 +56,7 @@ from shebao.core.workdays import add_working_days
 from shebao.counter.models import QueueTicket, TellerQualification, Window, WindowKind
 from shebao.counter.offers import desk_offer
 from shebao.registry import selectors as registry
-from shebao.registry.identity import check_credit_code, check_id_number
+from shebao.registry.identity import check_identifier
 from shebao.registry.models import Employer, Person
 
 ACCEPT_PERMS = WINDOW_PERMS  # the posts that accept at a window (general, special, bank)
@@ -215,13 +224,9 @@ def _lookup(q: str) -> Applicant:
     employer = registry.employer_by_credit_code(text)
     if employer is not None:
         return Applicant(employer=employer)
-    try:
-        return Applicant(new_number=check_id_number(text).number, new_kind="person")
-    except ApplicationError as id_error:
-        try:
-            return Applicant(new_number=check_credit_code(text), new_kind="employer")
-        except ApplicationError:
-            raise id_error from None
+    # One check for every channel: a credit code is checked as a credit code, with the specific reason.
+    checked = check_identifier(text)
+    return Applicant(new_number=checked.number, new_kind=checked.kind)
 
 
 def _applicant_from_post(post: Any) -> Applicant:
@@ -285,6 +290,13 @@ def _effect_form(item: ServiceItem, applicant: Applicant, data: Any = None) -> f
         new_applicant=bool(applicant.new_kind),
     )
     return cls(data, prefix="d")
+
+
+def _desk_fingerprint(request: HttpRequest) -> str:
+    """The accept form's fields (not its CSRF token or its key): a key resent with other data is refused."""
+    skip = {"csrfmiddlewaretoken", "idempotency_key"}
+    fields = [(k, v) for k, values in request.POST.lists() if k not in skip for v in values]
+    return request_fingerprint(scope=SCOPE_DESK_ACCEPT, fields=fields)
 
 
 def _received(request: HttpRequest) -> list[int]:
@@ -384,6 +396,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     delivery_form = f.DeliveryForm(request.POST if action == "accept" else None)
     ctx.update(
         step="materials",
+        idempotency_key=uuid.uuid4().hex,  # one per rendered form: the accept it sends happens once
         item=item,
         materials=materials,
         received=received,
@@ -417,8 +430,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         from shebao.cases.services.intake import case_accept
 
         data = {**effect_form.data_for_case(), **applicant.given()}
-        try:
-            case = case_accept(
+
+        def accept() -> Case:
+            return case_accept(
                 teller=user,
                 item=item,
                 person=applicant.person,
@@ -430,6 +444,19 @@ def desk(request: HttpRequest) -> HttpResponse:
                 ticket=ticket,
                 delivery=delivery_form.cleaned_data["delivery"],
             )
+
+        key = request.POST.get("idempotency_key", "")
+        try:
+            if key:  # a double click or a resent form answers with the case the first one made
+                case = idempotent_case(
+                    user=user,
+                    key=key,
+                    scope=SCOPE_DESK_ACCEPT,
+                    fingerprint=_desk_fingerprint(request),
+                    create=accept,
+                ).case
+            else:
+                case = accept()
         except ApplicationError as err:
             return _refused(request, err) or render(
                 request, "cases/desk.html", {**ctx, "error": err}, status=400
@@ -468,8 +495,13 @@ def _notice_for(request: HttpRequest, number: str) -> OneTimeNotice | None:
     )
     if notice is None:
         return None
+    if notice.issued_by_id == user.pk:
+        return notice
+    if bank_agent_only(user):  # a bank-outlet agent: the notices of their own outlet only
+        window = _window_of(user)
+        return notice if window is not None and notice.outlet_id == window.outlet_id else None
     region = notice.outlet.region if notice.outlet_id else None  # type: ignore[union-attr]
-    if notice.issued_by_id != user.pk and (region is None or not can_see_region(user, region)):
+    if region is None or not can_see_region(user, region):
         return None
     return notice
 
@@ -674,6 +706,7 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
     if action not in ACTION_PERMS:
         raise Http404
     if not any(user.has_perm_code(c) for c in ACTION_PERMS[action]):
+        note_refusal(request, perms=ACTION_PERMS[action], reason="perm")
         return forbidden(request)
     try:
         form, done = _run_action(action, case, user, request)

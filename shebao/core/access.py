@@ -1,7 +1,8 @@
 """Page access: login, permission code and region bound, in one reusable place.
 
 Every staff page is wrapped in `require_perm(code, ...)`: anonymous users go to the sign-in page,
-a signed-in user whose posts lack every listed code gets a 403 page with a translated message.
+a signed-in user whose posts lack every listed code gets a 403 page with a translated message (and the
+refusal is audited as `access.refused`: `audit.middleware`).
 The region bound (a staff member sees their own region and everything below it, unless a post is
 province-wide) is `visible_regions` / `can_see_region`.
 """
@@ -28,14 +29,22 @@ def staff(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def note_refusal(request: Any, *, perms: tuple[str, ...] = (), reason: str = "", message: Any = "") -> None:
+    """Say why the request is refused; the audit's 403 middleware (`audit.middleware`) records it."""
+    noted = getattr(request, "refusal", None) or {}
+    noted.setdefault("perms", list(perms))
+    noted.setdefault("reason", reason)
+    if message and not noted.get("message"):
+        noted["message"] = str(message)
+    request.refusal = noted
+
+
 def forbidden(request: HttpRequest, message: str | None = None) -> HttpResponse:
-    """The one 403 page: says what is missing, in the user's language."""
-    return render(
-        request,
-        "core/forbidden.html",
-        {"message": message or _("Your posts do not allow this page. Ask an administrator if you need it.")},
-        status=403,
-    )
+    """The one 403 page: says what is missing, in the user's language. Every 403 is audited
+    (`access.refused`, by `audit.middleware.RefusalAuditMiddleware`)."""
+    message = message or _("Your posts do not allow this page. Ask an administrator if you need it.")
+    note_refusal(request, reason="forbidden", message=message)
+    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def at_province_level(user: User) -> bool:
@@ -60,8 +69,10 @@ def require_perm(*codes: str, province_level: bool = False) -> Callable[[View], 
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not any(cast(User, user).has_perm_code(code) for code in codes):
+                note_refusal(request, perms=codes, reason="perm")
                 return forbidden(request)
             if province_level and not at_province_level(cast(User, user)):
+                note_refusal(request, perms=codes, reason="province_level")
                 return forbidden(request, _("This page is for the provincial office only."))
             return view(request, *args, **kwargs)
 

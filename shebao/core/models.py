@@ -163,6 +163,8 @@ class CalendarYear(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
     loaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    # Not stored: what loading the year changed elsewhere (`services.calendar_load_year`), for the page.
+    change_notes: list[str]
 
     class Meta:
         ordering = ["year"]

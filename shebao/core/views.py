@@ -220,6 +220,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     _("The holidays of %(year)s are loaded (%(count)s days).")
                     % {"year": year.year, "count": year.days.count()},
                 )
+                for note in year.change_notes:
+                    messages.info(request, note)
                 return redirect("core:calendar")
     loaded = list(
         CalendarYear.objects.select_related("loaded_by")

@@ -11,7 +11,9 @@ Sources, in order of precedence for a given year:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import chinese_calendar
 
@@ -88,3 +90,24 @@ def year_is_known(year: int) -> bool:
         return True
     except NotImplementedError:
         return False
+
+
+# --- "a holiday year changed" hooks ---------------------------------------------------------------
+# Loading a year changes which days count; apps whose dates were counted with it (the cases' deadlines)
+# register a callback here in `AppConfig.ready()` (core imports no domain app). Each is called in the
+# loading transaction with the year and the user, and returns a sentence for the page, or "".
+CalendarChanged = Callable[..., str]
+_CALENDAR_CHANGED: list[CalendarChanged] = []
+
+
+def on_calendar_changed(callback: CalendarChanged) -> CalendarChanged:
+    """Register `callback(*, year: int, by: User | None) -> str` (once; usable as a decorator)."""
+    if callback not in _CALENDAR_CHANGED:
+        _CALENDAR_CHANGED.append(callback)
+    return callback
+
+
+def calendar_changed(*, year: int, by: Any) -> list[str]:
+    """Call every registered callback (inside the caller's transaction); their notes, empty ones left out."""
+    notes = [callback(year=year, by=by) for callback in _CALENDAR_CHANGED]
+    return [note for note in notes if note]

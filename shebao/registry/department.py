@@ -32,6 +32,7 @@ from shebao.audit.services import audit_record
 from shebao.core.errors import ApplicationError, PermissionDeniedError
 from shebao.core.masking import mask_id_number
 from shebao.core.permissions import Perm
+from shebao.registry.identity import EMPLOYER, PERSON, check_identifier
 from shebao.registry.models import (
     DepartmentAccess,
     DepartmentClient,
@@ -410,6 +411,14 @@ def _start(client: DepartmentClient, record_type: str, purpose: str | None) -> _
     return access
 
 
+def _checked(access: _Access, value: str, kind: str) -> str:
+    """The number checked as the desk checks it; a malformed one is refused (400, logged) with the reason."""
+    try:
+        return check_identifier(value, kind=kind).number
+    except ApplicationError as exc:
+        raise access.refuse(exc.code, "invalid_number", exc.message, 400) from None
+
+
 def department_read_person(
     *, client: DepartmentClient, id_number: str, purpose: str | None, include: Iterable[str] = ()
 ) -> dict[str, Any]:
@@ -426,7 +435,8 @@ def department_read_person(
             _("'%(value)s' cannot be included (only enrolments).") % {"value": ", ".join(sorted(unknown))},
             400,
         )
-    person = person_by_id_number(id_number)
+    number = _checked(access, id_number, PERSON)
+    person = person_by_id_number(number)
     if person is None:
         raise access.refuse(
             "not_found", "not_found", _("There is no insured person with this ID number."), 404
@@ -466,7 +476,7 @@ def department_read_employer(
 ) -> dict[str, Any]:
     """One employer as `client` may see it: its credit code and the fields of the `employer` scope."""
     access = _start(client, RecordType.EMPLOYER, purpose)
-    employer = employer_by_credit_code(credit_code)
+    employer = employer_by_credit_code(_checked(access, credit_code, EMPLOYER))
     if employer is None:
         raise access.refuse("not_found", "not_found", _("There is no employer with this credit code."), 404)
     access.record_key = str(employer.pk)
@@ -490,6 +500,7 @@ def access_reason_label(reason: str) -> str:
         "purpose_missing": _("No purpose given"),
         "not_found": _("No such record"),
         "invalid_include": _("Bad include parameter"),
+        "invalid_number": _("Malformed ID number or credit code"),
     }
     return labels.get(kind, reason)
 

@@ -127,3 +127,51 @@ def check_credit_code(value: str) -> str:
             ),
         )
     return code
+
+
+PERSON = "person"
+EMPLOYER = "employer"
+
+
+@dataclass
+class Identifier:
+    """A checked identity number: a person's 公民身份号码 or an employer's 统一社会信用代码."""
+
+    kind: str  # PERSON or EMPLOYER
+    number: str
+    id_check: IdCheck | None = None  # for a person
+
+
+def looks_like_number(value: str) -> bool:
+    """True when `value` is meant as an ID number or credit code rather than a name: Latin letters and
+    digits only (spaces and dashes aside), with at least six digits."""
+    text = "".join(str(value or "").split()).replace("-", "")
+    return bool(text) and text.isascii() and text.isalnum() and sum(c.isdigit() for c in text) >= 6
+
+
+def _meant_as_credit_code(number: str) -> bool:
+    # An ID number is digits with at most a final X; a letter anywhere else makes it a credit code.
+    body = number[:-1] if number.endswith("X") else number
+    return not body.isdigit()
+
+
+def check_identifier(value: str, *, kind: str = "") -> Identifier:
+    """The one check every channel uses (the desk, the registry search, the department API): an ID
+    number (`kind=PERSON`), a credit code (`kind=EMPLOYER`), or either (`kind=""`: valid as one or
+    the other, else refused with the reason for what it looks like — a credit code when it holds
+    letters other than a final X). Raises `ApplicationError` with the specific reason (length,
+    characters, date, check digit)."""
+    number = "".join(str(value or "").split()).replace("-", "").upper()
+    if kind == PERSON:
+        checked = check_id_number(number)
+        return Identifier(kind=PERSON, number=checked.number, id_check=checked)
+    if kind == EMPLOYER:
+        return Identifier(kind=EMPLOYER, number=check_credit_code(number))
+    try:
+        checked = check_id_number(number)
+    except ApplicationError as id_error:
+        try:
+            return Identifier(kind=EMPLOYER, number=check_credit_code(number))
+        except ApplicationError as code_error:
+            raise (code_error if _meant_as_credit_code(number) else id_error) from None
+    return Identifier(kind=PERSON, number=checked.number, id_check=checked)

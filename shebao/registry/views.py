@@ -35,6 +35,7 @@ from shebao.core.models import Region
 from shebao.core.permissions import Perm
 from shebao.registry import bulk_jobs, selectors
 from shebao.registry.forms import AsOfForm, SearchForm, StaffChangesForm
+from shebao.registry.identity import check_identifier, looks_like_number
 from shebao.registry.models import (
     Employer,
     EmployerStatus,
@@ -304,6 +305,15 @@ def search(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     form = SearchForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "searched": False, "limit": SEARCH_LIMIT}
+    if form.is_bound and form.is_valid() and looks_like_number(form.cleaned_data["q"]):
+        try:  # a malformed number gets the desk's reason (check digit, date, length), not "no results"
+            check_identifier(form.cleaned_data["q"])
+        except ApplicationError as exc:
+            # The box starts empty again rather than echo the (mistyped) number into the page.
+            context.update(form=SearchForm(), search_error=exc.message)
+            response = render(request, "registry/search.html", context, status=400)
+            response["Cache-Control"] = "no-store"
+            return response
     if form.is_bound and form.is_valid():
         q = form.cleaned_data["q"]
         persons = list(selectors.person_search(user=user, q=q).select_related("region")[: SEARCH_LIMIT + 1])

@@ -127,12 +127,14 @@ def case_limit_days(case: Case) -> int:
     return int(case.item.promised_limit_days) + int(case.extension_days)
 
 
-def deadline_compute(case: Case) -> WorkdayResult | None:
-    """The deadline from the clock periods; None while the clock is stopped (补正, 中止) or never started."""
+def deadline_compute(case: Case, *, rules: _YearRules | None = None) -> WorkdayResult | None:
+    """The deadline from the clock periods; None while the clock is stopped (补正, 中止) or never started.
+
+    `rules`: a calendar reader shared by many computations (each year is read once)."""
     limit = case_limit_days(case)
     if limit == 0:
         return WorkdayResult(date=acceptance_day(case))
-    rules = _YearRules()
+    rules = rules or _YearRules()
     used = 0
     periods = list(ClockPeriod.objects.filter(case=case).order_by("start", "id"))
     for period in periods:
@@ -170,6 +172,46 @@ def case_refresh_deadline(case: Case) -> WorkdayResult | None:
             deadline=case.deadline, deadline_provisional=case.deadline_provisional
         )
     return result
+
+
+def deadlines_recompute(*, year: int, by: Any) -> str:
+    """A holiday year was loaded (or replaced): recompute the deadline of every open case whose clock
+    counts days of that year, which also clears the provisional flag once no unknown year is counted.
+
+    Registered with `core.workdays.on_calendar_changed` (`CasesConfig.ready`) and so run inside the
+    loading transaction; every moved deadline is audited (`cases.deadline_recomputed`). Cases whose
+    clock is stopped have no deadline now and get one from the new calendar when it restarts."""
+    rules = _YearRules()  # read after the new days were written, in the same transaction
+    moved = 0
+    cases = (
+        Case.objects.filter(status__in=sorted(AT_BACK_OFFICE), deadline__gte=dt.date(year, 1, 1))
+        .select_related("item", "region")
+        .order_by("id")
+    )
+    for case in cases:
+        result = deadline_compute(case, rules=rules)
+        new_date = result.date if result is not None else None
+        new_provisional = bool(result and result.provisional)
+        if (new_date, new_provisional) == (case.deadline, case.deadline_provisional):
+            continue
+        old = {"deadline": case.deadline, "provisional": case.deadline_provisional}
+        Case.objects.filter(pk=case.pk).update(deadline=new_date, deadline_provisional=new_provisional)
+        audit_record(
+            actor=by,
+            action="cases.deadline_recomputed",
+            subject=case,
+            region_code=case.region.code,
+            old=old,
+            new={"deadline": new_date, "provisional": new_provisional},
+            extra={"calendar_year": year},
+        )
+        moved += 1
+    if not moved:
+        return ""
+    return _("The deadlines of %(count)s open cases were recomputed with the holidays of %(year)s.") % {
+        "count": moved,
+        "year": year,
+    }
 
 
 # --- extensions, suspension -----------------------------------------------------------------------

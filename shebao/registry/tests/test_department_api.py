@@ -208,7 +208,8 @@ def test_employer_read_returns_only_its_scope(world):
 
 def test_unknown_person_is_404_and_logged_without_the_number(world):
     response = _api(world["tax_key"]).post(
-        PERSON_URL, {"id_number": "110105194912310037", "purpose": "核对身份"}
+        PERSON_URL,
+        {"id_number": "110105194912310038", "purpose": "核对身份"},  # valid, not registered
     )
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"

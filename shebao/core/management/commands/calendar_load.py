@@ -21,3 +21,5 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError("\n".join([str(exc.message), *map(str, exc.details)])) from exc
         self.stdout.write(self.style.SUCCESS(f"Loaded {year.year}: {year.days.count()} days."))
+        for note in year.change_notes:
+            self.stdout.write(note)
