@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -72,7 +72,9 @@ class ConditionSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text="A code of the conditions vocabulary (docs/architecture.md).")
     params = serializers.DictField(help_text='Its parameter, e.g. {"insurance_type": "employee_pension"}.')
-    label = serializers.CharField(help_text="The condition in words, in the language of the request.")
+    label = serializers.CharField(  # type: ignore[assignment]  # a data field, not Field.label
+        help_text="The condition in words, in the language of the request."
+    )
 
 
 class DataChoiceSerializer(serializers.Serializer):
@@ -184,9 +186,10 @@ class ItemSerializer(serializers.ModelSerializer):
     def get_conditions(self, item: ServiceItem) -> list[dict[str, Any]]:
         if not item.conditions:
             return []
-        names = self.context.get("insurance_type_names")
+        context = cast("dict[str, Any]", self.context)  # the root serializer's own dict, shared by rows
+        names = context.get("insurance_type_names")
         if names is None:  # read once per response, and only when an item has conditions
-            names = self.context["insurance_type_names"] = acceptance.insurance_type_names()
+            names = context["insurance_type_names"] = acceptance.insurance_type_names()
         return [
             {
                 "code": c.get("code", ""),

@@ -532,10 +532,3 @@ def from_text(text: Any) -> list[dict[str, Any]]:
             params[key] = int(value) if key == YEARS and value.isdigit() else value
         out.append({"code": code, "params": params})
     return out
-
-
-def vocabulary_rows(names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
-    """(code, parameter kind or "", label with a sample parameter) for every code: the editor's help."""
-    sample = {INSURANCE_TYPE: "employee_pension", YEARS: 60, SEX: "F", None: None}
-    names = names if names is not None else {}
-    return [(t.code, t.param or "", t.label(sample[t.param], names)) for t in VOCABULARY.values()]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from shebao.audit.services import audit_record
@@ -25,7 +26,7 @@ from shebao.core.models import Region, User
 from shebao.demo.province import DEMO_PASSWORD
 from shebao.portal.models import AccountKind, PortalAccount
 from shebao.registry.demo import TELLER_COUNTY
-from shebao.registry.models import Gender, Person, PersonStatus
+from shebao.registry.models import Enrolment, Gender, Person, PersonStatus
 
 DEMO_ACCOUNTS = 2
 PORTAL_URL = "http://127.0.0.1:8000/my/"
@@ -42,10 +43,15 @@ def seed_portal_accounts(*, stdout: Any = None) -> list[tuple[str, str]]:
     candidates = (
         Person.objects.filter(region__path__startswith=county.path, status=PersonStatus.ACTIVE)
         .exclude(phone="")
-        # employees: the demo's online application (a maternity or medical claim) meets its conditions
-        .filter(enrolments__end_date__isnull=True, enrolments__employer__isnull=False)
+        .filter(enrolments__end_date__isnull=True)
+        # employees first: the demo's online claim (maternity or medical) meets its acceptance conditions
+        .annotate(
+            employed=Exists(
+                Enrolment.objects.filter(person=OuterRef("pk"), end_date__isnull=True, employer__isnull=False)
+            )
+        )
         .distinct()
-        .order_by("id")[:DEMO_ACCOUNTS]
+        .order_by("-employed", "id")[:DEMO_ACCOUNTS]
     )
     logins: list[tuple[str, str]] = []
     for person in candidates:

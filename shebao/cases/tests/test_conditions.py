@@ -18,13 +18,14 @@ from shebao.cases.models import Case, CaseStatus
 from shebao.cases.services import case_accept, case_approve_step, online_submit
 from shebao.cases.services.online import online_accept
 from shebao.cases.tests import factories as cf
-from shebao.catalogue.tests.factories import make_published_edition, special_item_data
+from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.errors import ApplicationError
 from shebao.registry import services as registry
 
 pytestmark = pytest.mark.django_db
 
 PENSION = "SB-T-301"  # 职工基本养老保险待遇申领: special, fund payout, counter and online
+CERTIFICATION = "SB-T-312"  # 社会保险待遇领取资格认证: low-risk general, also at bank outlets
 DIED_ON = dt.date(2025, 3, 1)
 
 
@@ -41,10 +42,27 @@ def pension_item() -> dict[str, Any]:
     )
 
 
+def certification_item() -> dict[str, Any]:
+    posts = ["general_teller", "bank_agent"]
+    return item_data(
+        code=CERTIFICATION,
+        order=4,
+        name_zh="社会保险待遇领取资格认证",
+        name_en="Benefit entitlement certification",
+        zone="pension",
+        channels=["counter", "bank"],
+        conditions=[{"code": "person", "params": {}}, {"code": "alive", "params": {}}],
+        steps=[
+            {"kind": "accept", "name_zh": "受理", "name_en": "Accept", "posts": posts},
+            {"kind": "complete", "name_zh": "办结", "name_en": "Complete", "posts": posts},
+        ],
+    )
+
+
 @pytest.fixture
 def o() -> dict[str, Any]:
     o = cf.office()
-    make_published_edition([cf.general_item(), cf.special_item(), pension_item()])
+    make_published_edition([cf.general_item(), cf.special_item(), pension_item(), certification_item()])
     return o
 
 
@@ -108,6 +126,35 @@ def test_desk_page_shows_the_failed_condition_before_accept_and_refuses_accept(o
     assert "已登记死亡" in accepted.content.decode()
     assert not Case.objects.filter(item_code=PENSION).exists()
     assert len(condition_refusals()) == 1
+
+
+def test_bank_outlet_refuses_a_deceased_person_through_the_same_intake(o: dict[str, Any]) -> None:
+    from shebao.core.permissions import PostCode
+    from shebao.counter.models import Outlet, OutletKind, Window, WindowKind
+
+    outlet = Outlet.objects.create(
+        code="bank-a1",
+        name_zh="示范农商银行甲一支行",
+        kind=OutletKind.BANK,
+        region=o["county"],
+        address="人民路8号",
+    )
+    window = Window.objects.create(outlet=outlet, number="1", kind=WindowKind.BANK, zones=["pension"])
+    agent = cf.teller_at("bank-agent", window=window, posts=[PostCode.BANK_AGENT])
+    record_death(o)
+    with pytest.raises(ApplicationError) as err:
+        case_accept(
+            teller=agent,
+            item=cf.item(CERTIFICATION),
+            person=o["person"],
+            data={},
+            received=[0],
+            channel="bank",
+        )
+    assert err.value.code == "condition" and "已登记死亡" in str(err.value.message)
+    assert not Case.objects.filter(item_code=CERTIFICATION).exists()
+    [refused] = condition_refusals()
+    assert refused["channel"] == "bank" and refused["move"] == "accept"
 
 
 # --- at the final approval ---------------------------------------------------------------------------

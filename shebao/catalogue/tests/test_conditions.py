@@ -230,3 +230,30 @@ def test_api_and_guide_show_the_conditions_in_words(client) -> None:
     assert client.get("/api/v1/catalogue/items/SB-G-001/").json()["conditions"] == []
     page = client.get("/items/SB-S-001/").content.decode()
     assert "申请人须在世" in page
+
+
+@pytest.mark.django_db
+def test_the_item_editor_writes_the_conditions_and_refuses_unknown_codes(client) -> None:
+    from django.urls import reverse
+
+    from shebao.catalogue.tests.test_manage_pages import item_post
+    from shebao.core.permissions import PostCode
+    from shebao.core.tests.factories import make_region_tree, make_staff
+
+    admin = make_staff("admin1", region=make_region_tree()["province"], posts=[PostCode.ADMIN])
+    make_published_edition(by=admin)
+    draft = edition_create_draft(by=admin, title="受理条件")
+    client.force_login(admin)
+    url = reverse("catalogue:manage_item", args=[draft.number, "SB-G-001"])
+    refused = client.post(url, {**item_post(item_data()), "conditions": "person; breathing"})
+    assert refused.status_code == 400 and "breathing" in refused.content.decode()
+    saved = client.post(
+        url, {**item_post(item_data()), "conditions": "person；ever_enrolled:employee_pension"}
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert edition_snapshot(draft)["SB-G-001"]["conditions"] == [
+        {"code": "person", "params": {}},
+        {"code": "ever_enrolled", "params": {"insurance_type": "employee_pension"}},
+    ]
+    page = client.get(url).content.decode()
+    assert "person; ever_enrolled:employee_pension" in page

@@ -10,6 +10,7 @@ their own pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -25,6 +26,7 @@ from shebao.counter.demo_bank import seed_bank
 from shebao.counter.models import Window
 from shebao.demo.province import demo_province_create
 from shebao.evaluation.models import Rating
+from shebao.registry.services import staff_increase
 from shebao.registry.tests import factories as rf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,6 +69,8 @@ def test_new_user_online_with_a_correction_and_a_bank_agent(
     seed_bank(by=None)
     qinghe = Region.objects.get(code="990121")
     mother = rf.person(at=qinghe, name="林晓燕", id_number=rf.make_id_number(gender="F"), phone="13711112222")
+    # 生育津贴 needs maternity insurance (its acceptance conditions): she is employed and insured.
+    staff_increase(employer=rf.employer(at=qinghe), person=mother, start_date=dt.date(2024, 3, 1), by=None)
     pensioner = rf.person(at=qinghe, name="周德厚", id_number=rf.make_id_number(gender="M"))
     base = live_server.url
 
