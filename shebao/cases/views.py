@@ -31,9 +31,9 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.selectors import WINDOW_PERMS
-from shebao.catalogue.models import InsuranceType, ServiceItem
+from shebao.catalogue.models import EditionStatus, InsuranceType, ServiceItem
 from shebao.catalogue.outlets import desk_offer
-from shebao.catalogue.selectors import published_edition
+from shebao.catalogue.selectors import published_item
 from shebao.core.access import can_see_region, forbidden, require_perm, staff, visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
@@ -126,10 +126,10 @@ def desk_items(
 ) -> QuerySet[ServiceItem]:
     """Items this teller may accept at this window: its zones and kind, and the teller's
     qualifications (一岗多能: a zone or an item). One query."""
-    edition = published_edition()
-    if edition is None or window is None:
+    if window is None:
         return ServiceItem.objects.none()
-    qs = desk_offer(user=user, window=window, items=edition.items.all())  # zones, kind, bank channel
+    published = ServiceItem.objects.filter(edition__status=EditionStatus.PUBLISHED)  # joined, not read first
+    qs = desk_offer(user=user, window=window, items=published)  # zones, kind, bank channel
     quals = TellerQualification.objects.filter(teller=user)
     qs = qs.filter(Q(zone__in=quals.exclude(zone="").values("zone")) | Q(code__in=quals.values("item_code")))
     if registering:
@@ -282,14 +282,17 @@ def desk(request: HttpRequest) -> HttpResponse:
     ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")
-    item = (
-        items.filter(code=code).prefetch_related("materials", "steps", "channels").first()
-        if code and action != "identify"
-        else None
-    )
-    if item is None and action == "accept" and code and (edition := published_edition()) is not None:
-        # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
-        item = edition.items.filter(code=code).prefetch_related("materials").first()
+    if action == "accept" and code:
+        # The published item from the per-process cache (one query). Intake checks everything the
+        # desk's list filters by (post, window kind and zones, qualification) and refuses, audited,
+        # an item not offered to this teller here.
+        item = published_item(code)
+    else:
+        item = (
+            items.filter(code=code).prefetch_related("materials", "steps", "channels").first()
+            if code and action != "identify"
+            else None
+        )
     if action in ("identify", "search") or item is None:
         if action == "choose" and item is None:
             messages.error(request, _("Choose one of the items listed."))
@@ -415,7 +418,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting at a step one of the user's posts performs, in their region."""
     from shebao.cases.selectors import review_queue as queue
 
-    cases = queue(user=staff(request))[:LIST_LIMIT]
+    cases = queue(user=staff(request), limit=LIST_LIMIT)
     return render(request, "cases/review_queue.html", {"cases": cases, "limit": LIST_LIMIT})
 
 

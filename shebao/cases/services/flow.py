@@ -23,7 +23,9 @@ from shebao.cases.notify import APPLICANT_LANGUAGE, notify, result_deliver
 from shebao.cases.services.clock import clock_start, clock_stop
 from shebao.cases.services.review import cross_review_maybe_draw
 from shebao.catalogue.models import BusinessClass, ItemStep, ServiceItem, StepKind
+from shebao.catalogue.selectors import item_with_details
 from shebao.core.access import can_see_region
+from shebao.core.batch import insert, insert_batch
 from shebao.core.effects import get_effect
 from shebao.core.errors import ApplicationError
 
@@ -167,7 +169,7 @@ def run_refusable(
 ) -> T:
     """Run `fn` in a transaction; a `Refusal` rolls it back, is recorded, then raised as ApplicationError."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), insert_batch():
             return fn()
     except Refusal as refusal:
         fresh = Case.objects.select_related("region", "item").filter(pk=case.pk).first() if case else None
@@ -179,11 +181,15 @@ def run_refusable(
 
 
 def _lock(case: Case) -> Case:
-    return (
+    locked = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("item", "region", "person", "employer", "accepted_by")
+        .select_related(
+            "item__edition", "region", "person", "employer", "accepted_by", "outlet", "window__outlet"
+        )
         .get(pk=case.pk)
     )
+    locked.item = item_with_details(locked.item)  # steps and materials, read once per process
+    return locked
 
 
 def _check_version(case: Case, version: int | None, move: str) -> None:
@@ -256,14 +262,16 @@ def step_post_for(*, case: Case, user: Any, move: str) -> str:
 def _action(
     case: Case, kind: str, by: Any, *, post_code: str = "", comment: str = "", step_index: Any = None
 ) -> None:
-    CaseAction.objects.create(
-        case=case,
-        kind=kind,
-        step_index=case.step_index if step_index is None else step_index,
-        by=by if getattr(by, "is_authenticated", False) else None,
-        post_code=post_code,
-        at=timezone.now(),
-        comment=comment,
+    insert(  # with the request's other actions when it holds them (`core.batch.insert_batch`)
+        CaseAction(
+            case=case,
+            kind=kind,
+            step_index=case.step_index if step_index is None else step_index,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            post_code=post_code,
+            at=timezone.now(),
+            comment=comment,
+        )
     )
 
 
@@ -286,8 +294,8 @@ def _tell_applicant(case: Case, *, subject: Callable[[], str], body: Callable[[]
     notify(subject=subject_text, body=body_text, case=case, person=case.person)
 
 
-def _stop_clock(case: Case) -> None:
-    clock_stop(case=case, on=timezone.localdate())
+def _stop_clock(case: Case, *, save_deadline: bool = True) -> None:
+    clock_stop(case=case, on=timezone.localdate(), save_deadline=save_deadline)
 
 
 # --- moves ----------------------------------------------------------------------------------------
@@ -341,12 +349,12 @@ def case_complete(*, case: Case, by: Any) -> Case:
         }
     else:
         case.result = _("Completed.")
-    _stop_clock(case)
+    _stop_clock(case, save_deadline=False)  # the deadline is written with the status, one UPDATE
     case.status = CaseStatus.COMPLETED
     case.completed_at = timezone.now()
     case.effect_result = summary
     _action(case, ActionKind.COMPLETE, by, comment=case.result)
-    _save(case, "status", "completed_at", "effect_result", "result")
+    _save(case, "status", "completed_at", "effect_result", "result", "deadline", "deadline_provisional")
     audit_record(
         actor=by,
         action="cases.complete",
