@@ -198,7 +198,7 @@ class _PostsCache:
 
     def office(self, user: User) -> Office | None:
         """The user's office with its region (read with the region at the first ask, then kept)."""
-        if user.pk is None:
+        if user.pk is None or user.office_id is None:
             return None
         key = ("office", user.pk, user.date_joined, user.office_id)
         row = self._offices.get(key)

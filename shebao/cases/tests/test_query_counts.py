@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -164,6 +165,7 @@ def _copies(case: Case, n: int, *, overdue: bool) -> None:
     from shebao.audit.services import audit_seal
 
     start = Case.objects.count()
+    assert case.accepted_at is not None
     rows = []
     for i in range(n):
         clone = Case.objects.get(pk=case.pk)
@@ -218,7 +220,7 @@ def _list_counts(o: dict[str, Any]) -> dict[str, int]:
     counts = {}
     for name, (client, url) in pages.items():
         client.get(url)  # warm: the posts of a user are read once per process
-        counts[name], response = _measure(name, lambda c=client, u=url: c.get(u))
+        counts[name], response = _measure(name, partial(client.get, url))
         assert response.status_code == 200
     return counts
 
