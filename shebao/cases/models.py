@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shebao.catalogue.models import ServiceItem
+from shebao.catalogue.selectors import item_with_details
 from shebao.core.models import Region
 
 
@@ -142,8 +143,7 @@ class Case(models.Model):
         """`waiting_posts` from the status and the item's steps (read once per process)."""
         if self.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW) or not self.item_id:
             return ""
-        from shebao.cases.services.flow import current_step  # the models must not import the services
-        from shebao.catalogue.selectors import item_with_details
+        from shebao.cases.services.flow import current_step  # a real cycle: the services import the models
 
         cached = Case.item.is_cached(self)  # type: ignore[attr-defined]
         self.item = item_with_details(
