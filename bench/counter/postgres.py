@@ -30,6 +30,30 @@ class Server:
     def url(self, database: str) -> str:
         return f"postgres://shebao@{HOST}:{self.port}/{database}"
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used so far: the postmaster's live children (the
+        backends, the WAL writer, the checkpointer…) plus what its exited children used."""
+        tick = os.sysconf("SC_CLK_TCK")
+        postmaster = int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+
+        def fields(pid: int) -> list[str]:
+            text = Path(f"/proc/{pid}/stat").read_text()
+            return text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+
+        total = 0.0
+        own = fields(postmaster)
+        total += sum(int(v) for v in own[11:15]) / tick  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                f = fields(int(entry.name))
+            except (OSError, ValueError):
+                continue  # gone meanwhile
+            if int(f[1]) == postmaster:  # ppid
+                total += (int(f[11]) + int(f[12])) / tick
+        return total
+
     def run(self, tool: str, *args: str, capture: bool = False) -> str:
         """Run a PostgreSQL client tool (createdb, pgbench, …) against this server."""
         cmd = [*self.as_user, str(PGBIN / tool), "-h", HOST, "-p", str(self.port), "-U", "shebao", *args]

@@ -8,6 +8,8 @@ day after complete materials arrive; returns for correction (补正) and suspens
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shebao.cases.lifecycle import CaseStatus
 from shebao.catalogue.models import ServiceItem
+from shebao.catalogue.selectors import item_with_details
 from shebao.core.models import Region
 
 
@@ -93,6 +96,10 @@ class Case(models.Model):
     # The day the clock restarts by itself after a suspension (`cases_resume_due`).
     suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped on every move: a stale form can't act twice
+    # The posts of the back-office step the case waits at, as "|reviewer|section_leader|" ("" when it
+    # waits at none): the review queue filters on it in the database (`selectors.review_queue`). Kept
+    # by `save` from the status and the step, never set by hand.
+    waiting_posts = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -101,10 +108,35 @@ class Case(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["accepted_by", "accepted_at"]),
+            # The review queue: only cases waiting at a step, oldest first.
+            models.Index(
+                fields=["accepted_at", "id"], condition=~models.Q(waiting_posts=""), name="case_waiting_queue"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or {"status", "step_index"} & set(fields):
+            self.waiting_posts = self.compute_waiting_posts()
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "waiting_posts"]
+        super().save(*args, **kwargs)
+
+    def compute_waiting_posts(self) -> str:
+        """`waiting_posts` from the status and the item's steps (read once per process)."""
+        if self.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW) or not self.item_id:
+            return ""
+        from shebao.cases.services.flow import current_step  # a real cycle: the services import the models
+
+        cached = Case.item.is_cached(self)  # type: ignore[attr-defined]
+        self.item = item_with_details(
+            self.item if cached else ServiceItem.objects.select_related("edition").get(pk=self.item_id)
+        )
+        step = current_step(self)
+        return "|" + "|".join(sorted(step.posts)) + "|" if step is not None and step.posts else ""
 
 
 class NumberCounter(models.Model):

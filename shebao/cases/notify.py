@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shebao.audit.services import audit_record
 from shebao.cases.models import ActionKind, Case, CaseAction, Delivery, Notification
+from shebao.core.batch import insert
 from shebao.core.masking import mask_id_numbers_in
 
 logger = logging.getLogger("shebao.notify")
@@ -134,13 +135,15 @@ def result_deliver(*, case: Case) -> Notification:
             body = case.result or _("Your case %(number)s (%(item)s) is completed.") % names
             channel = "message"
     notification = notify(subject=subject, body=body, case=case, person=case.person, channel=channel)
-    CaseAction.objects.create(
-        case=case,
-        kind=ActionKind.DELIVER,
-        step_index=case.step_index,
-        by=None,
-        at=timezone.now(),
-        comment=subject,
+    insert(
+        CaseAction(
+            case=case,
+            kind=ActionKind.DELIVER,
+            step_index=case.step_index,
+            by=None,
+            at=timezone.now(),
+            comment=subject,
+        )
     )
     audit_record(
         actor=None,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import AT_BACK_OFFICE
 from shebao.cases.models import ActionKind, Case, CaseAction, Channel
-from shebao.cases.steps import current_step
+from shebao.catalogue.selectors import item_with_details
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
@@ -21,8 +21,10 @@ def _cases() -> QuerySet[Case]:
     return Case.objects.select_related("item", "region", "person", "employer", "accepted_by", "window")
 
 
-def review_queue(*, user: Any) -> list[Case]:
-    """Cases waiting at a step whose posts include one of the user's, in the user's region, oldest first.
+def review_queue(*, user: Any, limit: int | None = None) -> list[Case]:
+    """Cases waiting at a step whose posts include one of the user's, in the user's region, oldest first
+    (`limit`: the first so many). One query whatever the number of open cases: the step's posts are on
+    the case (`Case.waiting_posts`).
 
     Leaves out cases the user accepted or already performed a step of (受理审核分离).
     """
@@ -32,20 +34,19 @@ def review_queue(*, user: Any) -> list[Case]:
     acted = CaseAction.objects.filter(by=user, kind__in=[ActionKind.ACCEPT, ActionKind.APPROVE_STEP]).values(
         "case_id"
     )
-    candidates = (
+    at_my_step = Q()
+    for post in sorted(posts):
+        at_my_step |= Q(waiting_posts__contains=f"|{post}|")
+    queue = (
         _cases()
-        .filter(status__in=AT_BACK_OFFICE, region__in=visible_regions(user))
+        .filter(status__in=sorted(AT_BACK_OFFICE), region__in=visible_regions(user))
+        .exclude(waiting_posts="")
+        .filter(at_my_step)
         .exclude(accepted_by=user)
         .exclude(pk__in=acted)
-        .prefetch_related("item__steps")
         .order_by("accepted_at", "id")
     )
-    queue = []
-    for case in candidates:
-        step = current_step(case)
-        if step is not None and posts & set(step.posts):
-            queue.append(case)
-    return queue
+    return list(queue if limit is None else queue[:limit])
 
 
 # Kinds of self-service account (the portal's `AccountKind`; the portal imports cases, not the reverse).
@@ -118,13 +119,15 @@ def case_for_user(*, user: Any, number: str) -> Case:
             readable |= Q(outlet__region__in=regions)
     case = (
         _cases()
+        .select_related("item__edition")
         .filter(number=(number or "").strip())
         .filter(readable)
-        .prefetch_related("item__steps", "item__materials", "actions__by")
+        .prefetch_related("actions__by")
         .first()
     )
     if case is None:
         raise ApplicationError(
             "not_found", _("There is no case %(number)s.") % {"number": number}, status=404
         )
+    case.item = item_with_details(case.item)  # steps and materials, read once per process
     return case

@@ -37,8 +37,8 @@ from shebao.cases.selectors import WINDOW_PERMS, bank_agent_only
 from shebao.cases.services.conditions import conditions_evaluate
 from shebao.cases.services.idempotency import SCOPE_DESK_ACCEPT, idempotent_case, request_fingerprint
 from shebao.catalogue.audience import EMPLOYER, PERSON, item_audience, items_for_applicant
-from shebao.catalogue.models import InsuranceType, ServiceItem
-from shebao.catalogue.selectors import published_edition
+from shebao.catalogue.models import EditionStatus, InsuranceType, ServiceItem
+from shebao.catalogue.selectors import published_item
 from shebao.core.access import (
     can_see_region,
     forbidden,
@@ -142,10 +142,10 @@ def desk_items(
     """Items this teller may accept at this window for this applicant: the window's zones and kind,
     the teller's qualifications (一岗多能: a zone or an item), and who applies (`applicant`: a person
     or an employer, `catalogue/audience.py`; empty: no filter). One query."""
-    edition = published_edition()
-    if edition is None or window is None:
+    if window is None:
         return ServiceItem.objects.none()
-    qs = desk_offer(user=user, window=window, items=edition.items.all())  # zones, kind, bank channel
+    published = ServiceItem.objects.filter(edition__status=EditionStatus.PUBLISHED)  # joined, not read first
+    qs = desk_offer(user=user, window=window, items=published)  # zones, kind, bank channel
     if applicant:
         qs = items_for_applicant(items=qs, kind=applicant)
     quals = TellerQualification.objects.filter(teller=user)
@@ -369,22 +369,21 @@ def desk(request: HttpRequest) -> HttpResponse:
     ctx.update(item_q=q, items=items[:ITEM_LIMIT])  # read only if the page is rendered
 
     code = request.POST.get("item", "")
-    item = (
-        items.filter(code=code).prefetch_related("materials", "steps", "channels").first()
-        if code and action != "identify"
-        else None
-    )
-    if item is None and action == "accept" and code and (edition := published_edition()) is not None:
-        # Not offered to this teller here: intake refuses it with its reason, and the attempt is audited.
-        item = edition.items.filter(code=code).prefetch_related("materials").first()
-        if (
-            item is not None
-            and not applicant.new_kind
-            and applicant.kind not in item_audience(item)
-        ):
+    if action == "accept" and code:
+        # The published item from the per-process cache (one query). Intake checks everything the
+        # desk's list filters by (post, window kind and zones, qualification) and refuses, audited,
+        # an item not offered to this teller here.
+        item = published_item(code)
+        if item is not None and not applicant.new_kind and applicant.kind not in item_audience(item):
             return _refuse_applicant_kind(
                 request, ctx, user=user, item=item, applicant=applicant, window=window
             )
+    else:
+        item = (
+            items.filter(code=code).prefetch_related("materials", "steps", "channels").first()
+            if code and action != "identify"
+            else None
+        )
     if action in ("identify", "search") or item is None:
         if action == "choose" and item is None:
             messages.error(request, _("Choose one of the items listed."))
@@ -532,7 +531,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting at a step one of the user's posts performs, in their region."""
     from shebao.cases.selectors import review_queue as queue
 
-    cases = queue(user=staff(request))[:LIST_LIMIT]
+    cases = queue(user=staff(request), limit=LIST_LIMIT)
     return render(request, "cases/review_queue.html", {"cases": cases, "limit": LIST_LIMIT})
 
 

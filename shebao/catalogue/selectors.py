@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from django.db.models import Case, Field, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Field,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils.translation import gettext as _
 
 from shebao.catalogue import conditions as acceptance
@@ -44,6 +55,90 @@ ZONE_ORDER = [Zone.ENROLMENT, Zone.MEDICAL, Zone.PENSION]
 
 def published_edition() -> Edition | None:
     return Edition.objects.filter(status=EditionStatus.PUBLISHED).first()
+
+
+class _PublishedCache:
+    """The published edition's items, read once per process and edition (DESIGN.md principle 9).
+
+    A published edition never changes; publishing another one supersedes it. Each use asks the
+    database which edition is published (one small query, so a publication in another process is
+    seen at once) and reloads the items only when that is not the edition held here.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] | None = None
+        self.items: dict[str, ServiceItem] = {}
+        self.lock = threading.Lock()
+
+    def get(self) -> dict[str, ServiceItem] | None:
+        row = Edition.objects.filter(status=EditionStatus.PUBLISHED).values_list("pk", "published_at").first()
+        if row is None:
+            return None
+        if row != self.key:
+            with self.lock:
+                if row != self.key:
+                    edition = Edition.objects.get(pk=row[0])
+                    items = edition.items.prefetch_related(
+                        "materials", "steps", "channels", "insurance_types"
+                    )
+                    self.items = {item.code: item for item in items}
+                    self.key = row
+        return self.items
+
+    def clear(self) -> None:
+        with self.lock:
+            self.key, self.items = None, {}
+
+
+_published_cache = _PublishedCache()
+
+
+def published_item(code: str) -> ServiceItem | None:
+    """The item `code` of the published edition, with its materials, steps, channels and insurance
+    types (and its edition), from the per-process cache; one query. Read only: the same instance
+    serves every request of the process."""
+    items = _published_cache.get()
+    return None if items is None else items.get(code)
+
+
+def published_cache_clear() -> None:
+    """Forget the cached published items (after a publication; tests)."""
+    _published_cache.clear()
+    _frozen_items.clear()
+
+
+_frozen_items: dict[tuple[Any, ...], ServiceItem] = {}
+_DETAILS = ("materials", "steps", "channels", "insurance_types")
+
+
+def item_with_details(item: ServiceItem) -> ServiceItem:
+    """`item` with its materials, steps, channels and insurance types at hand.
+
+    An item of an edition that was published never changes (a published edition is only superseded),
+    so its details are read once per process and shared (read only); a draft's item is read each time.
+    Costs no query for a published item whose edition is loaded, else one query per detail.
+    """
+    edition = item.edition  # select_related("item__edition") by the caller spares this query
+    if edition.published_at is None or edition.status == EditionStatus.DRAFT:
+        if not {*_DETAILS} <= set(getattr(item, "_prefetched_objects_cache", {})):
+            prefetch_related_objects([item], *_DETAILS)
+        return item
+    if _published_cache.key == (edition.pk, edition.published_at):
+        cached = _published_cache.items.get(item.code)
+        if cached is not None and cached.pk == item.pk:
+            return cached
+    key = (item.pk, edition.pk, edition.published_at)
+    found = _frozen_items.get(key)
+    if found is None:
+        found = ServiceItem.objects.select_related("edition").prefetch_related(*_DETAILS).get(pk=item.pk)
+        if len(_frozen_items) > 5_000:
+            _frozen_items.clear()
+        _frozen_items[key] = found
+    return found
+
+
+def draft_edition() -> Edition | None:
+    return Edition.objects.filter(status=EditionStatus.DRAFT).first()
 
 
 def edition_by_number(number: int) -> Edition:

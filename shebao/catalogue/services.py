@@ -28,7 +28,7 @@ from shebao.catalogue.models import (
     StandardKind,
     StandardStatus,
 )
-from shebao.catalogue.selectors import normalise_field, same_as_standard
+from shebao.catalogue.selectors import normalise_field, published_cache_clear, same_as_standard
 from shebao.catalogue.snapshot import (
     ALL_FIELDS,
     edition_snapshot,
@@ -281,6 +281,7 @@ def edition_publish(*, edition: Edition, by: Any) -> Edition:
             "standard": f"{standard.code} {standard.version}",
         },
     )
+    transaction.on_commit(published_cache_clear)  # the items cached per process are the old edition's
     return locked
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -126,13 +128,23 @@ class User(AbstractUser):
 
     @property
     def region(self) -> Region | None:
-        return self.office.region if self.office_id else None  # type: ignore[union-attr]
+        if not self.office_id:
+            return None
+        if not User.office.is_cached(self):  # type: ignore[attr-defined]
+            office = _posts_cache.office(self)
+            if office is not None:
+                self.office = office
+        return self.office.region  # type: ignore[union-attr]
 
     def _posts(self) -> list[Post]:
-        """The user's posts, read once per instance (every permission check of a request uses them)."""
+        """The user's posts, read once per instance (every permission check of a request uses them) and
+        kept per process for `POSTS_CACHE_SECONDS` (`_PostsCache`), so most requests read none."""
         cached: list[Post] | None = getattr(self, "_posts_cache", None)
         if cached is None:
-            cached = list(self.posts.all())
+            cached = _posts_cache.get(self)
+            if cached is None:
+                cached = list(self.posts.all())
+                _posts_cache.put(self, cached)
             self._posts_cache = cached
         return cached
 
@@ -154,6 +166,63 @@ class User(AbstractUser):
 
     def is_province_wide(self) -> bool:
         return any(p.province_wide for p in self._posts())
+
+
+# A change of someone's posts made in this process applies at once (the cache is cleared); one made in
+# another server process applies within this many seconds.
+POSTS_CACHE_SECONDS = 30.0
+
+
+class _PostsCache:
+    """Each staff member's posts, per process, for a short while: the hot path (accept, identify, call
+    next) checks permissions on every request and the posts of a teller change rarely. Keyed by the
+    account and its creation time (a reused primary key never meets another account's posts)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[Any, Any], tuple[float, list[Post]]] = {}
+        self._offices: dict[tuple[Any, ...], tuple[float, Office]] = {}
+
+    def get(self, user: User) -> list[Post] | None:
+        if user.pk is None:
+            return None
+        row = self._rows.get((user.pk, user.date_joined))
+        if row is None or row[0] < time.monotonic():
+            return None
+        return row[1]
+
+    def put(self, user: User, posts: list[Post]) -> None:
+        if user.pk is not None:
+            if len(self._rows) > 10_000:
+                self._rows.clear()
+            self._rows[(user.pk, user.date_joined)] = (time.monotonic() + POSTS_CACHE_SECONDS, posts)
+
+    def office(self, user: User) -> Office | None:
+        """The user's office with its region (read with the region at the first ask, then kept)."""
+        if user.pk is None or user.office_id is None:
+            return None
+        key = ("office", user.pk, user.date_joined, user.office_id)
+        row = self._offices.get(key)
+        if row is None or row[0] < time.monotonic():
+            office = Office.objects.select_related("region").filter(pk=user.office_id).first()
+            if office is None:
+                return None
+            row = (time.monotonic() + POSTS_CACHE_SECONDS, office)
+            self._offices[key] = row
+        return row[1]
+
+    def clear(self, *_args: Any, **_kwargs: Any) -> None:
+        self._rows.clear()
+        self._offices.clear()
+
+
+_posts_cache = _PostsCache()
+# Granting or withdrawing a post, or changing a post's permissions, clears it (in this process).
+m2m_changed.connect(_posts_cache.clear, sender=User.posts.through, dispatch_uid="core.posts_cache.m2m")
+post_save.connect(_posts_cache.clear, sender=Post, dispatch_uid="core.posts_cache.post")
+post_delete.connect(_posts_cache.clear, sender=Post, dispatch_uid="core.posts_cache.post_delete")
+post_save.connect(_posts_cache.clear, sender=User, dispatch_uid="core.posts_cache.user")
+post_save.connect(_posts_cache.clear, sender=Office, dispatch_uid="core.posts_cache.office")
+post_save.connect(_posts_cache.clear, sender=Region, dispatch_uid="core.posts_cache.region")
 
 
 class CalendarYear(models.Model):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from shebao.audit.services import audit_record
 from shebao.catalogue.models import Zone
 from shebao.core.access import can_see_region
+from shebao.core.batch import insert_batch
 from shebao.core.errors import ApplicationError, PermissionDeniedError
 from shebao.core.models import Region
 from shebao.core.permissions import Perm
@@ -180,12 +181,26 @@ def _close_current(window: Window, teller: Any, now: dt.datetime) -> None:
         _ticket_audit(ticket, actor=teller, action="counter.ticket_finished", window=window.number)
 
 
-@transaction.atomic
 def ticket_call_next(*, teller: Any) -> QueueTicket | None:
     """The oldest waiting ticket of the window's zones (priority first), or None if nobody waits."""
-    window = _my_window(teller)
-    # One window calls one ticket at a time (a double click, two tabs of the same teller).
-    Window.objects.select_for_update().filter(pk=window.pk).values_list("pk", flat=True).get()
+    with transaction.atomic(), insert_batch():  # one INSERT for the finished and the called ticket's events
+        return _call_next(teller)
+
+
+def _call_next(teller: Any) -> QueueTicket | None:
+    # One window calls one ticket at a time (a double click, two tabs of the same teller): the shift's
+    # window row is locked as it is read (what `window_of` reads, in one statement).
+    session = (
+        WindowSession.objects.select_for_update(of=("window",))
+        .select_related("window__outlet__region")
+        .filter(teller=teller, ended_at__isnull=True)
+        .first()
+        if getattr(teller, "is_authenticated", False)
+        else None
+    )
+    if session is None:
+        raise ApplicationError("not_signed_in", _("Sign in to a window first."))
+    window = session.window
     now = timezone.now()
     _close_current(window, teller, now)
     waiting = (

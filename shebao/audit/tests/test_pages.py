@@ -70,8 +70,19 @@ def test_list_is_paginated_newest_first_with_bounded_queries(client, auditor, dj
     pks = list(AuditEvent.objects.order_by("seq").values_list("pk", flat=True))
     assert f'href="{reverse("audit:event", args=[pks[59]])}"' in page
     assert f'href="{reverse("audit:event", args=[pks[9]])}"' not in page
-    page2 = client.get(reverse("audit:events"), {"page": 2}).content.decode()
+    older = re.search(r'href="\?before=(\d+)"', page)
+    assert older is not None and int(older.group(1)) == pks[10]  # keyset: older than the last one shown
+    page2 = client.get(reverse("audit:events"), {"before": older.group(1)}).content.decode()
     assert f'href="{reverse("audit:event", args=[pks[9]])}"' in page2
+    assert f'href="{reverse("audit:event", args=[pks[10]])}"' not in page2
+    assert not re.search(r'href="\?before=', page2)  # the oldest page
+    newer = re.search(r'href="\?after=(\d+)"', page2)
+    assert newer is not None
+    back = client.get(reverse("audit:events"), {"after": newer.group(1)}).content.decode()
+    assert (
+        f'href="{reverse("audit:event", args=[pks[59]])}"' in back
+        and f'href="{reverse("audit:event", args=[pks[9]])}"' not in back
+    )
 
 
 def test_filters(client, auditor):

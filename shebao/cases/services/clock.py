@@ -37,6 +37,7 @@ from shebao.cases.models import (
 )
 from shebao.cases.notify import APPLICANT_LANGUAGE, notify
 from shebao.core.access import can_see_region
+from shebao.core.batch import discard
 from shebao.core.errors import ApplicationError, PermissionDeniedError
 from shebao.core.models import Post, Region, User
 from shebao.core.permissions import Perm
@@ -83,6 +84,27 @@ def _next_workday(day: dt.date, rules: _YearRules) -> dt.date:
     return current
 
 
+def clock_first_period(*, item: Any, on: dt.date) -> tuple[ClockPeriod, WorkdayResult | None]:
+    """The clock of a case being accepted on `on`: its first period (not saved: its case does not exist
+    yet) and the deadline it gives, so that both go into the acceptance's INSERTs (no UPDATE after)."""
+    rules = _YearRules()
+    period = ClockPeriod(start=_next_workday(on, rules))
+    limit = int(item.promised_limit_days)
+    if limit == 0:
+        return period, WorkdayResult(date=on)
+    return period, _deadline_over([period], limit, rules)
+
+
+def _known_running(case: Case) -> ClockPeriod | None:
+    """The running period. The case's periods are read once per request and kept on it (or are the
+    ones the acceptance holds, `clock_first_period`), for the deadline that follows."""
+    periods: list[ClockPeriod] | None = getattr(case, "_clock_periods", None)
+    if periods is None:
+        periods = list(ClockPeriod.objects.filter(case=case).order_by("start", "id"))
+        case._clock_periods = periods  # type: ignore[attr-defined]
+    return next((p for p in periods if p.end is None), None)
+
+
 def clock_start(*, case: Case, on: dt.date) -> ClockPeriod:
     """Start (or restart) the clock: a period from the first working day after `on`.
 
@@ -90,30 +112,35 @@ def clock_start(*, case: Case, on: dt.date) -> ClockPeriod:
     transaction when there is one (no savepoint: if this fails, the whole move fails).
     """
     with transaction.atomic(savepoint=False):
-        running = ClockPeriod.objects.filter(case=case, end__isnull=True).first()
+        running = _known_running(case)
         if running is None:
             running = ClockPeriod.objects.create(case=case, start=_next_workday(on, _YearRules()))
+            case._clock_periods.append(running)  # type: ignore[attr-defined]
         case_refresh_deadline(case)
     return running
 
 
-def clock_stop(*, case: Case, on: dt.date) -> ClockPeriod | None:
-    """Stop the clock: `on` is the last day counted. Refreshes the deadline.
+def clock_stop(*, case: Case, on: dt.date, save_deadline: bool = True) -> ClockPeriod | None:
+    """Stop the clock: `on` is the last day counted. Refreshes the deadline (`save_deadline=False`: on
+    the case only, for a caller that saves the case next).
 
     Returns the closed period; None when the clock was not running, or when it is stopped before its
-    first counted day (a return on the day of acceptance): that period would count nothing and end
-    before it starts, so it is removed — the case's actions say what happened, the clock shows only
-    days it counted.
+    first counted day (a return on the day of acceptance, a general item completed at once): that
+    period would count nothing and end before it starts, so it is removed (or never written, when the
+    acceptance still holds it for its INSERT, `core.batch`) — the case's actions say what happened, the
+    clock shows only days it counted.
     """
     with transaction.atomic(savepoint=False):
-        running = ClockPeriod.objects.filter(case=case, end__isnull=True).first()
+        running = _known_running(case)
         if running is not None and on < running.start:
-            running.delete()
+            case._clock_periods.remove(running)  # type: ignore[attr-defined]
+            discard(running)
             running = None
         elif running is not None:
             running.end = on
-            running.save(update_fields=["end"])
-        case_refresh_deadline(case)
+            if running.pk is not None:  # else it is still held for the acceptance's INSERT (`core.batch`)
+                running.save(update_fields=["end"])
+        case_refresh_deadline(case, save=save_deadline)
     return running
 
 
@@ -134,10 +161,15 @@ def deadline_compute(case: Case, *, rules: _YearRules | None = None) -> WorkdayR
     limit = case_limit_days(case)
     if limit == 0:
         return WorkdayResult(date=acceptance_day(case))
-    rules = rules or _YearRules()
+    periods: list[ClockPeriod] | None = getattr(case, "_clock_periods", None)
+    if periods is None:
+        periods = list(ClockPeriod.objects.filter(case=case).order_by("start", "id"))
+    return _deadline_over(periods, limit, rules or _YearRules())
+
+
+def _deadline_over(periods: list[ClockPeriod], limit: int, rules: _YearRules) -> WorkdayResult | None:
     used = 0
-    periods = list(ClockPeriod.objects.filter(case=case).order_by("start", "id"))
-    for period in periods:
+    for period in sorted(periods, key=lambda p: (p.start, p.pk or 0)):
         day = period.start
         while period.end is None or day <= period.end:
             if rules.is_workday(day):
@@ -162,12 +194,14 @@ def working_days_used(case: Case, *, today: dt.date) -> int:
     return used
 
 
-def case_refresh_deadline(case: Case) -> WorkdayResult | None:
-    """Write `case.deadline` and `deadline_provisional` from the clock (None while stopped)."""
+def case_refresh_deadline(case: Case, *, save: bool = True) -> WorkdayResult | None:
+    """Write `case.deadline` and `deadline_provisional` from the clock (None while stopped); `save=False`
+    sets them on the case only."""
     result = deadline_compute(case)
+    before = (case.deadline, case.deadline_provisional)
     case.deadline = result.date if result is not None else None
     case.deadline_provisional = bool(result and result.provisional)
-    if case.pk:
+    if save and case.pk and before != (case.deadline, case.deadline_provisional):
         Case.objects.filter(pk=case.pk).update(
             deadline=case.deadline, deadline_provisional=case.deadline_provisional
         )

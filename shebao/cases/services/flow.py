@@ -41,7 +41,9 @@ from shebao.cases.steps import (  # noqa: F401 - re-exported: callers of flow im
     standing_step,
 )
 from shebao.catalogue.models import ServiceItem
+from shebao.catalogue.selectors import item_with_details
 from shebao.core.access import can_see_region
+from shebao.core.batch import insert, insert_batch
 from shebao.core.effects import EMPLOYER, Effect, get_effect
 from shebao.core.errors import ApplicationError
 
@@ -101,7 +103,7 @@ def run_refusable(
 ) -> T:
     """Run `fn` in a transaction; a `Refusal` rolls it back, is recorded, then raised as ApplicationError."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), insert_batch():
             return fn()
     except Refusal as refusal:
         fresh = Case.objects.select_related("region", "item").filter(pk=case.pk).first() if case else None
@@ -120,11 +122,15 @@ def refuse_unmet_conditions(*, item: ServiceItem, person: Any, employer: Any, mo
 
 
 def _lock(case: Case) -> Case:
-    return (
+    locked = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("item", "region", "person", "employer", "accepted_by")
+        .select_related(
+            "item__edition", "region", "person", "employer", "accepted_by", "outlet", "window__outlet"
+        )
         .get(pk=case.pk)
     )
+    locked.item = item_with_details(locked.item)  # steps and materials, read once per process
+    return locked
 
 
 def _check_version(case: Case, version: int | None, move: str) -> None:
@@ -197,14 +203,16 @@ def step_post_for(*, case: Case, user: Any, move: str) -> str:
 def _action(
     case: Case, kind: str, by: Any, *, post_code: str = "", comment: str = "", step_index: Any = None
 ) -> None:
-    CaseAction.objects.create(
-        case=case,
-        kind=kind,
-        step_index=case.step_index if step_index is None else step_index,
-        by=by if getattr(by, "is_authenticated", False) else None,
-        post_code=post_code,
-        at=timezone.now(),
-        comment=comment,
+    insert(  # with the request's other actions when it holds them (`core.batch.insert_batch`)
+        CaseAction(
+            case=case,
+            kind=kind,
+            step_index=case.step_index if step_index is None else step_index,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            post_code=post_code,
+            at=timezone.now(),
+            comment=comment,
+        )
     )
 
 
@@ -227,8 +235,8 @@ def _tell_applicant(case: Case, *, subject: Callable[[], str], body: Callable[[]
     notify(subject=subject_text, body=body_text, case=case, person=case.person)
 
 
-def _stop_clock(case: Case) -> None:
-    clock_stop(case=case, on=timezone.localdate())
+def _stop_clock(case: Case, *, save_deadline: bool = True) -> None:
+    clock_stop(case=case, on=timezone.localdate(), save_deadline=save_deadline)
 
 
 # --- moves ----------------------------------------------------------------------------------------
@@ -301,12 +309,14 @@ def case_complete(*, case: Case, by: Any) -> Case:
         }
     else:
         case.result = _("Completed.")
-    _stop_clock(case)
+    _stop_clock(case, save_deadline=False)  # the deadline is written with the status, one UPDATE
     case.status = target(Move.COMPLETE)
     case.completed_at = timezone.now()
     case.effect_result = summary
     _action(case, ActionKind.COMPLETE, by, comment=case.result)
-    _save(case, "status", "completed_at", "effect_result", "result", *registered)
+    _save(
+        case, "status", "completed_at", "effect_result", "result", "deadline", "deadline_provisional", *registered
+    )
     audit_record(
         actor=by,
         action="cases.complete",

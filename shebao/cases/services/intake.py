@@ -27,7 +27,7 @@ from shebao.cases.models import (
     OneTimeNotice,
 )
 from shebao.cases.numbering import next_number
-from shebao.cases.services.clock import clock_start
+from shebao.cases.services.clock import clock_first_period
 from shebao.cases.services.flow import (
     Refusal,
     _material_names,
@@ -40,7 +40,8 @@ from shebao.cases.services.flow import (
 )
 from shebao.cases.services.routing import accepting_region, case_region, routing_note
 from shebao.catalogue.models import BusinessClass, EditionStatus, RiskLevel, ServiceItem
-from shebao.catalogue.selectors import published_edition
+from shebao.catalogue.selectors import published_item
+from shebao.core.batch import insert, insert_batch
 from shebao.core.effects import get_effect
 from shebao.core.errors import ApplicationError
 from shebao.core.models import Region
@@ -74,14 +75,7 @@ def _published_item(item: ServiceItem) -> ServiceItem:
     cache = getattr(item, "_prefetched_objects_cache", {})
     if {"materials", "steps", "channels"} <= set(cache) and item.edition.status == EditionStatus.PUBLISHED:
         return item  # the caller already read it from the published edition, with what intake needs
-    edition = published_edition()
-    found = (
-        ServiceItem.objects.filter(edition=edition, code=item.code)
-        .prefetch_related("materials", "steps", "channels")
-        .first()
-        if edition is not None
-        else None
-    )
+    found = published_item(item.code)  # the per-process cache of the published edition: one query
     if found is None:
         raise ApplicationError(
             "not_published",
@@ -285,7 +279,8 @@ def case_accept(
     if employer is not None:
         data.setdefault("credit_code", employer.credit_code)
     region = _applicant_region(person=person, employer=employer, window=window, teller=teller, item=item)
-    with transaction.atomic():
+    # One INSERT for the acceptance's actions, one for its audit events (`core.batch`).
+    with transaction.atomic(), insert_batch():
         return _accept(
             teller=teller,
             item=item,
@@ -323,6 +318,8 @@ def _accept(
     got = sorted({int(i) for i in received if 0 <= int(i) < len(materials)})
     general = completes_at_once(item)
     first = None if general else first_step_index(item)
+    # The clock starts with the case: its first period and deadline go into the INSERTs.
+    period, deadline = clock_first_period(item=item, on=today)
     case = _create_numbered(
         f"SB{today:%Y%m%d}",
         Case,
@@ -349,18 +346,23 @@ def _accept(
             for i in got
         ],
         delivery=delivery,
+        deadline=deadline.date if deadline is not None else None,
+        deadline_provisional=bool(deadline and deadline.provisional),
     )
     accepted_in = accepting_region(person=person, employer=employer, window=window, teller=teller)
-    CaseAction.objects.create(
-        case=case,
-        kind=ActionKind.ACCEPT,
-        step_index=0,
-        by=teller,
-        post_code=post,
-        at=now,
-        comment=routing_note(case=case, accepted_in=accepted_in),
+    insert(
+        CaseAction(
+            case=case,
+            kind=ActionKind.ACCEPT,
+            step_index=0,
+            by=teller,
+            post_code=post,
+            at=now,
+            comment=routing_note(case=case, accepted_in=accepted_in),
+        )
     )
-    clock_start(case=case, on=today)
+    period.case = case
+    case._clock_periods = [insert(period)]  # type: ignore[attr-defined] # the clock this request holds
     notice_filter = {"person": person} if person is not None else {"employer": employer}
     if person is not None or employer is not None:
         OneTimeNotice.objects.filter(item_code=item.code, case__isnull=True, **notice_filter).update(

@@ -53,12 +53,9 @@ def cross_review_maybe_draw(*, case: Case) -> CrossReview | None:
     """Draw a completed general case for cross-review (or return the existing draw); None if not drawn."""
     if case.status != CaseStatus.COMPLETED or case.item.business_class != BusinessClass.GENERAL:
         return None
-    existing = CrossReview.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
     share = cross_review_share(case.region)
     if draw_bucket(case.number) >= share:
-        return None
+        return None  # not drawn (the draw is fixed per number: it was not drawn before either)
     with transaction.atomic():
         review, created = CrossReview.objects.get_or_create(case=case)
         if created:
