@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shebao.cases.lifecycle import CaseStatus
+from shebao.cases.lifecycle import AT_BACK_OFFICE, CaseStatus
 from shebao.catalogue.models import ServiceItem
 from shebao.catalogue.selectors import item_with_details
 from shebao.core.models import Region
@@ -127,9 +127,9 @@ class Case(models.Model):
 
     def compute_waiting_posts(self) -> str:
         """`waiting_posts` from the status and the item's steps (read once per process)."""
-        if self.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW) or not self.item_id:
+        if self.status not in AT_BACK_OFFICE or not self.item_id:
             return ""
-        from shebao.cases.services.flow import current_step  # a real cycle: the services import the models
+        from shebao.cases.steps import current_step  # a real cycle: the steps read the models
 
         cached = Case.item.is_cached(self)  # type: ignore[attr-defined]
         self.item = item_with_details(

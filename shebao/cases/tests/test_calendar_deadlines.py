@@ -41,6 +41,7 @@ def provisional_case(o: dict[str, Any], year: int) -> Case:
     from 30 December: its deadline falls in `year`, whose holidays nobody loaded yet."""
     case = cf.accept_special(o)
     ClockPeriod.objects.filter(case=case).update(start=dt.date(year - 1, 12, 30))
+    case = Case.objects.get(pk=case.pk)  # as a later request reads it (the accepting one keeps its periods)
     case_refresh_deadline(case)
     case.refresh_from_db()
     assert case.deadline is not None and case.deadline.year == year and case.deadline_provisional

@@ -35,17 +35,17 @@ def client_for(user: Any) -> Client:
 def accept_form(o: dict[str, Any], client: Client) -> dict[str, Any]:
     """The desk's accept form as rendered (with its key), filled in as the teller would."""
     page = client.post(
-        reverse("cases:desk"), {"person": o["person"].pk, "action": "choose", "item": cf.GENERAL}
+        reverse("cases:desk"), {"employer": o["employer"].pk, "action": "choose", "item": cf.GENERAL}
     )
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page.content.decode())
     assert key is not None, "the accept form carries an idempotency key"
     return {
-        "person": o["person"].pk,
+        "employer": o["employer"].pk,  # 职工增员 is the employer's item
         "item": cf.GENERAL,
         "idempotency_key": key.group(1),
         "action": "accept",
         "received": ["0", "1"],
-        "d-credit_code": o["employer"].credit_code,
+        "d-id_number": o["person"].id_number,
         "d-start_date": cf.STAFF_DATA_START,
         "delivery": "pickup",
     }

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shebao.cases.models import Case, CaseStatus
+from shebao.cases.preview import case_fingerprint
 from shebao.cases.tests import factories as cf
 from shebao.catalogue.tests.factories import item_data
 from shebao.counter.services import ticket_issue
@@ -34,9 +35,9 @@ CHANGE = "SB-G-102"  # a general item changing the applicant's phone, as the cou
 PINS = {
     "call_next": 15,
     "identify": 5,
-    "accept": 30,
-    "review": 22,
-    "sign_off": 30,
+    "accept": 29,
+    "review": 25,  # + the preview's registry read and the fingerprint check (what the reviewer saw)
+    "sign_off": 33,  # + the same, and the acceptance conditions checked again before completing
 }
 
 
@@ -121,6 +122,11 @@ def test_the_counter_cycle(office: dict[str, Any]) -> None:
     assert counts == {k: PINS[k] for k in counts}
 
 
+def shown(case: Case) -> str:
+    """The fingerprint the case page puts in its approve form (what the reviewer was shown)."""
+    return case_fingerprint(case)
+
+
 def test_review_and_sign_off(office: dict[str, Any]) -> None:
     o = office
     teller = client_for(o["special_teller"])
@@ -139,12 +145,16 @@ def test_review_and_sign_off(office: dict[str, Any]) -> None:
     case = Case.objects.get()
     reviewer, leader = client_for(o["reviewer"]), client_for(o["leader"])
     act = reverse("cases:act", args=[case.number])
-    review, r = _measure("review", lambda: reviewer.post(act, {"action": "approve", "version": case.version}))
+    review, r = _measure(
+        "review",
+        lambda: reviewer.post(act, {"action": "approve", "version": case.version, "shown": shown(case)}),
+    )
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
     sign_off, r = _measure(
-        "sign_off", lambda: leader.post(act, {"action": "approve", "version": case.version})
+        "sign_off",
+        lambda: leader.post(act, {"action": "approve", "version": case.version, "shown": shown(case)}),
     )
     assert r.status_code == 302
     case.refresh_from_db()
@@ -155,7 +165,7 @@ def test_review_and_sign_off(office: dict[str, Any]) -> None:
 
 # --- lists: the same statements at 20 rows as at 200 ------------------------------------------------
 
-LIST_PINS = {"review_queue": 3, "deadlines": 6, "audit_list": 4, "window_console": 7}
+LIST_PINS = {"review_queue": 3, "deadlines": 6, "audit_list": 4, "window_console": 8}  # + the held tickets
 
 
 def _copies(case: Case, n: int, *, overdue: bool) -> None:
