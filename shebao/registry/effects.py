@@ -169,7 +169,7 @@ def _status_preview(effect: Effect, data: dict[str, Any]) -> Preview:
     return preview
 
 
-def _enrolment_preview(after: str) -> Any:
+def _enrolment_preview(after: Any) -> Any:
     def preview(effect: Effect, data: dict[str, Any]) -> Preview:
         rows = record_preview(effect, data)
         person = selectors.person_by_id_number(str(data.get("id_number") or ""))
@@ -540,7 +540,7 @@ def enrolment_create(
     """Enrols the person; one not yet registered is registered first (个人参保登记 at the counter)."""
     person = selectors.person_by_id_number(str(data.get("id_number") or ""))
     if person is None and data.get("name"):
-        person_data = {
+        person_data: dict[str, Any] = {
             k: data[k] for k in ("id_number", "name", "household_type", "phone", "address") if k in data
         }
         person = services.person_register(
