@@ -124,9 +124,8 @@ def _record_value(record: Any, field: EffectField) -> Any:
     attr = field.writes.split(".", 1)[1]
     value = getattr(record, attr)
     if field.kind == FieldKind.ACCOUNT:
-        return (
-            mask_account(str(value or "")) or None
-        )  # the account now is masked; the new one is checked in full
+        # The account now is masked; the new one is shown in full, to be checked against the card.
+        return mask_account(str(value or "")) or None
     return value
 
 
@@ -203,7 +202,7 @@ def _records_link(model: str, pks: list[int]) -> list[Link]:
 
 
 def record_outcome(effect: Effect, result: dict[str, Any]) -> Outcome:
-    """ "5 条参保登记" with links to the records the case wrote."""
+    """What the case wrote ("5 条参保登记"), with links to the records."""
     model = str(result.get("model") or "")
     pks = [int(p) for p in result.get("pks") or ([result["pk"]] if result.get("pk") else [])]
     if model == "registry.enrolment":
