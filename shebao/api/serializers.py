@@ -79,7 +79,7 @@ class ConditionSerializer(serializers.Serializer):
 
 class DataChoiceSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField(help_text="In the language of the request.")
+    label = serializers.CharField(help_text="In the language of the request.")  # type: ignore[assignment]
 
 
 class DataFieldSerializer(serializers.Serializer):
@@ -91,10 +91,10 @@ class DataFieldSerializer(serializers.Serializer):
         help_text="text, date (YYYY-MM-DD), choice, insurance_type (a code), insurance_types (a list of "
         "codes), id_number, credit_code, phone, account (digits) or integer.",
     )
-    label = serializers.CharField(help_text="In the language of the request.")
+    label = serializers.CharField(help_text="In the language of the request.")  # type: ignore[assignment]
     label_zh = serializers.CharField()
     label_en = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # DRF pops declared fields
     max_length = serializers.IntegerField(allow_null=True)
     min_value = serializers.IntegerField(allow_null=True)
     max_value = serializers.IntegerField(allow_null=True)

@@ -47,7 +47,7 @@ from shebao.core.access import (
     staff,
     visible_regions,
 )
-from shebao.core.effects import registering_effect_codes
+from shebao.core.effects import registering_effect_codes, registers_only_effect_codes
 from shebao.core.errors import ApplicationError
 from shebao.core.masking import mask_id_number
 from shebao.core.models import Post, User
@@ -153,6 +153,8 @@ def desk_items(
     if registering:
         # A new applicant: only the items whose effect registers a person (or an employer) as its first step.
         qs = qs.filter(effect_code__in=sorted(registering_effect_codes(registering)))
+    else:  # a registered applicant: not the items that only register a new one
+        qs = qs.exclude(effect_code__in=sorted(registers_only_effect_codes()))
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
     return qs.order_by("zone", "order", "code")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import Move, can_move
 from shebao.cases.models import Case, Channel
-from shebao.cases.preview import case_preview
+from shebao.cases.preview import case_outcome, case_preview
 from shebao.cases.selectors import case_for_user
 from shebao.cases.services.online import (
     item_materials,
@@ -85,10 +85,12 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     may_act = can_move(case, Move.ACCEPT_ONLINE) and user.has_perm_code(
         Perm.CASE_ACCEPT_SPECIAL if special else Perm.CASE_ACCEPT_GENERAL
     )
+    outcome = case_outcome(case)
     return {
         "case": case,
         "applicant_id": mask_id_number(case.person.id_number) if case.person else "",
-        "preview": case_preview(case),
+        "outcome": outcome,
+        "preview": case_preview(case) if outcome is None else None,
         "rows": [(i, m, by_index.get(i, [])) for i, m in enumerate(materials)],
         "missing": online_missing(case),
         "returned": last_return(case),

@@ -119,7 +119,9 @@ class EffectField:
     max_length: int = 120
     min_value: int | None = None
     max_value: int | None = None
-    writes: str = ""  # the registry field it sets ("person.phone"), shown as "now → after"
+    # The field of the applicant's existing record it changes ("person.phone"), shown as "now → after";
+    # empty for data that only fill a new record (registration) or name something else (a date).
+    writes: str = ""
     new_applicant: bool = False  # asked only when the case registers the applicant
 
     def __post_init__(self) -> None:

@@ -124,9 +124,8 @@ def _record_value(record: Any, field: EffectField) -> Any:
     attr = field.writes.split(".", 1)[1]
     value = getattr(record, attr)
     if field.kind == FieldKind.ACCOUNT:
-        return (
-            mask_account(str(value or "")) or None
-        )  # the account now is masked; the new one is checked in full
+        # The account now is masked; the new one is shown in full, to be checked against the card.
+        return mask_account(str(value or "")) or None
     return value
 
 
@@ -169,7 +168,7 @@ def _status_preview(effect: Effect, data: dict[str, Any]) -> Preview:
     return preview
 
 
-def _enrolment_preview(after: str) -> Any:
+def _enrolment_preview(after: Any) -> Any:
     def preview(effect: Effect, data: dict[str, Any]) -> Preview:
         rows = record_preview(effect, data)
         person = selectors.person_by_id_number(str(data.get("id_number") or ""))
@@ -203,7 +202,7 @@ def _records_link(model: str, pks: list[int]) -> list[Link]:
 
 
 def record_outcome(effect: Effect, result: dict[str, Any]) -> Outcome:
-    """ "5 条参保登记" with links to the records the case wrote."""
+    """What the case wrote ("5 条参保登记"), with links to the records."""
     model = str(result.get("model") or "")
     pks = [int(p) for p in result.get("pks") or ([result["pk"]] if result.get("pk") else [])]
     if model == "registry.enrolment":
@@ -540,7 +539,7 @@ def enrolment_create(
     """Enrols the person; one not yet registered is registered first (个人参保登记 at the counter)."""
     person = selectors.person_by_id_number(str(data.get("id_number") or ""))
     if person is None and data.get("name"):
-        person_data = {
+        person_data: dict[str, Any] = {
             k: data[k] for k in ("id_number", "name", "household_type", "phone", "address") if k in data
         }
         person = services.person_register(

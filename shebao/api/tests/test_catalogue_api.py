@@ -285,3 +285,24 @@ def test_a_province_wide_post_sees_every_region_from_a_county(client, regions):
     assert len(client.get(CONFORMANCE).json()["regions"]) == 7
     narrowed = client.get(CONFORMANCE, {"region": "990100"}).json()
     assert [r["region"]["code"] for r in narrowed["regions"]] == ["990100", "990101", "990101001", "990102"]
+
+
+def test_an_item_says_what_its_application_data_holds_from_its_effect(client):
+    make_published_edition(
+        [
+            item_data(code="SB-T-100", effect_code="registry.person_change"),
+            item_data(
+                code="SB-T-101", effect_code="registry.staff_increase", insurance_types=["employee_pension"]
+            ),
+        ]
+    )
+    change = client.get(ITEMS + "SB-T-100/", HTTP_ACCEPT_LANGUAGE="en").json()
+    fields = {f["name"]: f for f in change["data_fields"]}
+    assert set(fields) == {"phone", "address", "household_type"}  # never the payout account
+    assert fields["phone"]["kind"] == "phone" and fields["phone"]["label_zh"] == "联系电话"
+    assert [c["value"] for c in fields["household_type"]["choices"]] == ["urban", "rural"]
+    staff = client.get(ITEMS + "SB-T-101/").json()
+    fields = {f["name"]: f for f in staff["data_fields"]}
+    # The employer's own credit code comes from the account; the staff member's ID number is asked.
+    assert "credit_code" not in fields and fields["id_number"]["required"] is True
+    assert fields["insurance_types"]["choices"] == [{"value": "employee_pension", "label": "职工养老保险"}]

@@ -283,6 +283,10 @@ def test_the_counter_registers_a_new_person_as_the_first_step_of_a_case(office):
     assert case.status == CaseStatus.COMPLETED and case.person == person and person.region == o["county"]
     assert person.enrolments.get().insurance_type.code == "resident_pension"
 
+    # Registered now: the same number finds the record, and an item that only registers is not offered.
+    again = client.post(reverse("cases:desk"), {"action": "identify", "q": number}).content.decode()
+    assert "钱多多" in again and PERSON_REG in again and EMPLOYER_REG not in again
+
 
 def test_the_counter_registers_a_new_employer(office):
     o = office

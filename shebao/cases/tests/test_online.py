@@ -400,3 +400,23 @@ def test_employer_agent_applies_for_staff_increase(upload_root: Path) -> None:
     assert case.data["credit_code"] == o["employer"].credit_code
     case = online_accept(case=case, by=o["online_teller"], version=case.version, received=[0])
     assert case.status == CaseStatus.COMPLETED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "联系电话: 请填写由数字组成的电话号码"), ("en", "Phone: Enter a phone number of digits")],
+)
+def test_online_data_is_checked_by_the_effects_declaration_in_the_users_language(
+    upload_root: Path, language: str, expected: str
+) -> None:
+    from django.utils.translation import override
+
+    o = online_office()
+    with override(language), pytest.raises(ApplicationError) as err:
+        submit(o, ONLINE_GENERAL, data={"phone": "call me"})
+    assert err.value.code == "invalid_data"
+    assert any(str(d).startswith(expected) for d in err.value.details), err.value.details
+    # The payout account is not part of this item's data: it is ignored, never written.
+    case = submit(o, ONLINE_GENERAL, data={"phone": "13922223333", "bank_account": "6228480000000000001"})
+    assert "bank_account" not in case.data
