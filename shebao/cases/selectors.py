@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from shebao.cases.lifecycle import AT_BACK_OFFICE
 from shebao.cases.models import ActionKind, Case, CaseAction
-from shebao.cases.services.flow import current_step
 from shebao.core.access import visible_regions
 from shebao.core.errors import ApplicationError
 from shebao.core.permissions import Perm
@@ -24,6 +23,9 @@ def review_queue(*, user: Any) -> list[Case]:
 
     Leaves out cases the user accepted or already performed a step of (受理审核分离).
     """
+    # The services package imports the online services, which read these selectors: import when called.
+    from shebao.cases.services.flow import current_step
+
     posts = user.post_codes()
     if not posts:
         return []
