@@ -59,7 +59,9 @@ def region_leaders(region: Region) -> QuerySet[User]:
     )
 
 
-def refuse(*, by: Any, case: Case, code: str, message: Any, move: str, status: int = 400) -> ApplicationError:
+def refuse(
+    *, by: Any, case: Case, code: str, message: Any, move: str = "", status: int = 400
+) -> ApplicationError:
     """Record a refused attempt the one way (`flow.record_refusal`) and return the error to raise."""
     # flow imports this module (clock_start, clock_stop): import it when a refusal happens.
     from shebao.cases.services.flow import Refusal, record_refusal
