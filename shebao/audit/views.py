@@ -33,6 +33,14 @@ def _region_names(codes: set[str]) -> dict[str, str]:
     return {r.code: r.name for r in Region.objects.filter(code__in=[c for c in codes if c])}
 
 
+def _name_actors(events: list[AuditEvent]) -> None:
+    """Give each event `actor_name`: the staff member's full name (one query), else the stored label."""
+    ids = {e.actor_id for e in events if e.actor_id}
+    names = {pk: name for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "full_name") if name}
+    for e in events:
+        e.actor_name = names.get(e.actor_id, e.actor_label)  # type: ignore[attr-defined]
+
+
 @require_perm(Perm.AUDIT_VIEW)
 def event_list(request: HttpRequest) -> HttpResponse:
     """Newest events first, filtered by action, actor and subject."""
@@ -52,6 +60,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             events = events.filter(subject_id=subject)
     page = Paginator(events.only(*LIST_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     names = _region_names({e.region_code for e in page.object_list})
+    _name_actors(list(page.object_list))
     rows = [(e, names.get(e.region_code, e.region_code)) for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -74,6 +83,7 @@ LIST_FIELDS = (
     "id",
     "seq",
     "created_at",
+    "actor_id",
     "actor_label",
     "action",
     "subject_type",
@@ -113,6 +123,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "changed": before != after,
                 }
             )
+    _name_actors([event])
     extra = {k: _pretty(v) for k, v in data.items() if k not in ("old", "new")}
     if not isinstance(data.get("old"), dict | None):
         extra["old"] = _pretty(data["old"])

@@ -410,6 +410,13 @@ def notice_pdf(request: HttpRequest, number: str) -> HttpResponse:
 # --- the back office --------------------------------------------------------------------------------
 
 
+def _with_post_names(actions: list[Any], post_names: dict[str, str]) -> list[Any]:
+    """Each action with `post_name`: the post's name, never its code."""
+    for a in actions:
+        a.post_name = post_names.get(a.post_code, a.post_code) if a.post_code else ""
+    return actions
+
+
 @require_perm(Perm.CASE_REVIEW, Perm.CASE_APPROVE)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting at a step one of the user's posts performs, in their region."""
@@ -442,7 +449,7 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
         "applicant_id": mask_id_number(case.person.id_number) if case.person_id else "",  # type: ignore[union-attr]
         "steps": [(i, s, [post_names.get(c, c) for c in s.posts]) for i, s in enumerate(steps)],
         "step": step,
-        "actions": list(case.actions.select_related("by")),
+        "actions": _with_post_names(list(case.actions.select_related("by")), post_names),
         "clock": list(case.clock_periods.all()),
         "extensions": list(case.extensions.select_related("approved_by")),
         "notices": list(case.notices.all()),
