@@ -38,7 +38,7 @@ def _name_actors(events: list[AuditEvent]) -> None:
     ids = {e.actor_id for e in events if e.actor_id}
     names = {pk: name for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "full_name") if name}
     for e in events:
-        e.actor_name = names.get(e.actor_id, e.actor_label)  # type: ignore[attr-defined]
+        e.actor_name = names.get(e.actor_id or 0, e.actor_label)  # type: ignore[attr-defined]
 
 
 @require_perm(Perm.AUDIT_VIEW)

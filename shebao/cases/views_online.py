@@ -129,7 +129,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             case = online_accept(case=case, by=user, version=version, received=received)
             done = _("Case %(number)s accepted.") % {"number": case.number}
         elif action == "return":
-            missing = request.POST.getlist("missing")  # the item's materials; anything else goes in the comment
+            # The item's materials only: anything else goes in the comment.
+            missing = request.POST.getlist("missing")
             case = online_return(
                 case=case, by=user, version=version, missing=missing, comment=request.POST.get("comment", "")
             )

@@ -259,7 +259,7 @@ def item_outlets(*, item: ServiceItem, region: Region | None) -> list[Outlet]:
             (near for scope in scopes[1:] if (near := [o for o in wider if _near(o, scope, scopes[-1])])),
             [],
         )
-    kind_order = [
+    kind_order: list[str] = [
         OutletKind.PROVINCE_HALL,
         OutletKind.CITY_HALL,
         OutletKind.COUNTY_HALL,

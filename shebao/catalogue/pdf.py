@@ -96,13 +96,17 @@ def _render(template: str, context: dict[str, Any]) -> Any:
     return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_local_fetcher()).render()
 
 
-def render_guide_pdf(*, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None) -> bytes:
+def render_guide_pdf(
+    *, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None
+) -> bytes:
     """The full service guide of an item, A4, as many pages as it needs."""
     document = _render("catalogue/pdf/guide.html", guide_context(item=item, binding=binding, region=region))
     return document.write_pdf()
 
 
-def render_notice_pdf(*, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None) -> bytes:
+def render_notice_pdf(
+    *, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None
+) -> bytes:
     """The one-page service notice (办事须知) to hang at a window or hand out: checklist, limits, where.
 
     Type shrinks until it fits one page; an item too long for that at 6 pt continues on a second page."""

@@ -132,8 +132,7 @@ def case_supplement(request: HttpRequest, number: str) -> HttpResponse:
         "materials": materials,
         "asked": last_return(case),
         # What the return asked for (the supplement must bring it), else what was never uploaded.
-        "missing": case.requested_materials
-        or (online_missing(case) if case.accepted_by_id is None else []),
+        "missing": case.requested_materials or (online_missing(case) if case.accepted_by_id is None else []),
         "open": case.status == CaseStatus.RETURNED,
         **_upload_info(),
     }

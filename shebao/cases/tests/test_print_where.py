@@ -32,7 +32,9 @@ def office() -> dict[str, Any]:
         address="甲一镇中心街8号",
         opening_hours="周一至周五 8:30-12:00",
     )
-    Window.objects.create(outlet=town, number="1", kind=WindowKind.GENERAL, zones=["enrolment", "medical", "pension"])
+    Window.objects.create(
+        outlet=town, number="1", kind=WindowKind.GENERAL, zones=["enrolment", "medical", "pension"]
+    )
     # An older binding that still carries an address and hours of its own: never printed any more.
     binding_save(
         region=o["county"],
@@ -51,7 +53,9 @@ def _client(user: Any) -> Client:
 
 def test_notice_names_each_outlet_once_from_its_record(office: dict[str, Any]) -> None:
     client = _client(office["general_teller"])
-    response = client.post(reverse("cases:desk"), {"person": office["person"].pk, "action": "notice", "item": cf.GENERAL})
+    response = client.post(
+        reverse("cases:desk"), {"person": office["person"].pk, "action": "notice", "item": cf.GENERAL}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(response["Location"]).content.decode()
     notice = OneTimeNotice.objects.get()

@@ -17,7 +17,14 @@ from shebao.cases.models import ActionKind, Case, CaseStatus, ClockPeriod
 from shebao.cases.services import case_return, case_supplement
 from shebao.cases.services.online import online_accept, online_return, online_supplement
 from shebao.cases.tests import factories as cf
-from shebao.cases.tests.test_online import ONLINE_GENERAL, ONLINE_SPECIAL, online_office, pdf, submit, upload_root
+from shebao.cases.tests.test_online import (
+    ONLINE_GENERAL,
+    ONLINE_SPECIAL,
+    online_office,
+    pdf,
+    submit,
+    upload_root,
+)
 from shebao.core.errors import ApplicationError
 
 __all__ = ["upload_root"]  # the fixture, shared with test_online
@@ -88,7 +95,9 @@ def test_window_page_shows_what_is_still_missing(o: dict[str, Any]) -> None:
     client.force_login(o["special_teller"])
     page = client.get(reverse("cases:case", args=[case.number])).content.decode()
     assert "退回时要求补正" in page and 'value="1" checked' in page  # the asked material pre-ticked
-    response = client.post(reverse("cases:act", args=[case.number]), {"action": "supplement", "received": ["0"]})
+    response = client.post(
+        reverse("cases:act", args=[case.number]), {"action": "supplement", "received": ["0"]}
+    )
     assert response.status_code == 400
     assert "仍缺少：解除劳动合同证明" in response.content.decode()
     case.refresh_from_db()
@@ -101,7 +110,12 @@ def test_review_page_return_form_offers_the_items_materials(o: dict[str, Any]) -
     client.force_login(o["reviewer"])
     response = client.post(
         reverse("cases:act", args=[case.number]),
-        {"action": "return", "r-version": case.version, "r-missing": ["解除劳动合同证明"], "r-comment": "盖章"},
+        {
+            "action": "return",
+            "r-version": case.version,
+            "r-missing": ["解除劳动合同证明"],
+            "r-comment": "盖章",
+        },
     )
     assert response.status_code == 302, response.content.decode()[-1500:]
     case.refresh_from_db()
@@ -111,7 +125,9 @@ def test_review_page_return_form_offers_the_items_materials(o: dict[str, Any]) -
 def test_online_supplement_before_acceptance_needs_the_asked_upload(upload_root: Path) -> None:
     w = online_office()
     case = submit(w, ONLINE_GENERAL, uploads={0: [pdf("身份证.pdf")]})
-    case = online_return(case=case, by=w["online_teller"], version=case.version, missing=[1], comment="请上传")
+    case = online_return(
+        case=case, by=w["online_teller"], version=case.version, missing=[1], comment="请上传"
+    )
     assert case.requested_materials == ["变更证明"]
     with pytest.raises(ApplicationError) as err:
         online_supplement(case=case, account=w["account"], uploads={0: [pdf("身份证2.pdf")]}, comment="补")

@@ -55,7 +55,9 @@ def pdfs(django_db_setup, django_db_blocker):
             code="SB-G-HUGE", order=99, name_zh="材料极多的事项", materials=[_material(i) for i in range(70)]
         )
         make_published_edition(items=[item_data(), special_item_data(), long_item, too_long])
-        binding_save(region=regions["county_a1"], item_code="SB-S-001", values={"phone": "0551-1234567"}, by=None)
+        binding_save(
+            region=regions["county_a1"], item_code="SB-S-001", values={"phone": "0551-1234567"}, by=None
+        )
         hall(regions["county_a1"])
         client = Client()
         for key, url in {
