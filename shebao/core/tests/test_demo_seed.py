@@ -175,6 +175,17 @@ def test_every_county_guide_names_its_own_hall_once(seeded: Seeded) -> None:
         assert "请拨打12333服务热线查询" not in page
 
 
+def test_demo_portal_accounts_are_named_by_their_holder(seeded: Seeded) -> None:
+    from shebao.portal.models import PortalAccount
+
+    accounts = list(PortalAccount.objects.select_related("user", "person", "employer"))
+    assert accounts
+    for account in accounts:  # staff pages show this name, never the generated user name
+        assert account.user.full_name and not account.user.full_name.startswith("p-"), account.pk
+        if account.kind == "person":
+            assert account.user.full_name == account.person.name
+
+
 def test_register_of_standards(seeded: Seeded) -> None:
     assert set(Standard.objects.values_list("kind", flat=True)) == set(StandardKind.values)
     for kind in StandardKind.values:
