@@ -231,6 +231,23 @@ class CaseUploadSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class RequestedMaterialSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The material's index: send the file with this index.")
+    name = serializers.CharField()
+
+
+def _requested(case: Any) -> list[dict[str, Any]]:
+    """The materials the open return asked for, with their upload indexes."""
+    from shebao.cases.services.online import item_materials
+
+    asked = list(case.requested_materials or [])
+    if not asked:
+        return []
+    return [
+        {"index": i, "name": m.name} for i, m in enumerate(item_materials(case.item)) if m.name_zh in asked
+    ]
+
+
 class CaseDetailSerializer(CaseSerializer):
     """A case with its progress. Serializes a `portal.selectors.CaseDetail`."""
 
@@ -238,6 +255,10 @@ class CaseDetailSerializer(CaseSerializer):
     result = serializers.CharField(allow_blank=True, help_text="The result text once the case is finished.")
     returned = serializers.BooleanField(help_text="Returned for correction: answer it with a supplement.")
     rateable = serializers.BooleanField(help_text="Whether the case can be rated now.")
+    requested_materials = RequestedMaterialSerializer(
+        many=True,
+        help_text="What the return for correction asked for: a supplement without every one is refused.",
+    )
     steps = CaseStepSerializer(many=True)
     actions = CaseActionSerializer(many=True)
     uploads = CaseUploadSerializer(many=True)
@@ -250,6 +271,7 @@ class CaseDetailSerializer(CaseSerializer):
                 "result": detail.case.result,
                 "returned": detail.returned,
                 "rateable": detail.rateable,
+                "requested_materials": _requested(detail.case),
                 "steps": CaseStepSerializer(detail.steps, many=True).data,
                 "actions": CaseActionSerializer(detail.actions, many=True).data,
                 "uploads": CaseUploadSerializer(detail.uploads, many=True).data,

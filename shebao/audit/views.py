@@ -64,6 +64,14 @@ def _keyset_page(events: QuerySet[AuditEvent], *, before: str | None, after: str
     return KeysetPage(events=rows[:PAGE_SIZE], newer=newer, older=len(rows) > PAGE_SIZE)
 
 
+def _name_actors(events: list[AuditEvent]) -> None:
+    """Give each event `actor_name`: the staff member's full name (one query), else the stored label."""
+    ids = {e.actor_id for e in events if e.actor_id}
+    names = {pk: name for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "full_name") if name}
+    for e in events:
+        e.actor_name = names.get(e.actor_id or 0, e.actor_label)  # type: ignore[attr-defined]
+
+
 @require_perm(Perm.AUDIT_VIEW)
 def event_list(request: HttpRequest) -> HttpResponse:
     """Newest events first, filtered by action, actor and subject."""
@@ -85,6 +93,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events.only(*LIST_FIELDS), before=request.GET.get("before"), after=request.GET.get("after")
     )
     names = _region_names({e.region_code for e in page.events})
+    _name_actors(page.events)
     rows = [(e, names.get(e.region_code, e.region_code)) for e in page.events]
     query = request.GET.copy()
     query.pop("before", None)
@@ -108,6 +117,7 @@ LIST_FIELDS = (
     "id",
     "seq",
     "created_at",
+    "actor_id",
     "actor_label",
     "action",
     "subject_type",
@@ -147,6 +157,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "changed": before != after,
                 }
             )
+    _name_actors([event])
     extra = {k: _pretty(v) for k, v in data.items() if k not in ("old", "new")}
     if not isinstance(data.get("old"), dict | None):
         extra["old"] = _pretty(data["old"])

@@ -83,6 +83,8 @@ class Case(models.Model):
     step_index = models.PositiveSmallIntegerField(_("current step"), default=0)  # index into the item's steps
     data = models.JSONField(_("application data"), default=dict)  # what the effect handler needs
     materials = models.JSONField(_("materials received"), default=list)  # [{"name_zh", "original", "copies"}]
+    # 补正: the item's materials (name_zh) the open return asked for; a supplement must bring them all.
+    requested_materials = models.JSONField(_("materials asked for"), default=list, blank=True)
     delivery = models.CharField(_("result delivery"), max_length=10, choices=Delivery.choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)

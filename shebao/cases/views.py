@@ -528,6 +528,13 @@ def notice_pdf(request: HttpRequest, number: str) -> HttpResponse:
 # --- the back office --------------------------------------------------------------------------------
 
 
+def _with_post_names(actions: list[Any], post_names: dict[str, str]) -> list[Any]:
+    """Each action with `post_name`: the post's name, never its code."""
+    for a in actions:
+        a.post_name = post_names.get(a.post_code, a.post_code) if a.post_code else ""
+    return actions
+
+
 @require_perm(Perm.CASE_REVIEW, Perm.CASE_APPROVE)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting at a step one of the user's posts performs, in their region."""
@@ -568,7 +575,7 @@ def _case_context(request: HttpRequest, case: Case, **forms_given: Any) -> dict[
             for s, p in zip(steps, case_progress(case), strict=True)
         ],
         "step": step,
-        "actions": list(case.actions.select_related("by")),
+        "actions": _with_post_names(list(case.actions.select_related("by")), post_names),
         "clock": clock_periods_shown(case),
         "today": timezone.localdate(),
         "extensions": list(case.extensions.select_related("approved_by")),

@@ -119,10 +119,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             case = online_accept(case=case, by=user, version=version, received=received)
             done = _("Case %(number)s accepted.") % {"number": case.number}
         elif action == "return":
-            missing = [*request.POST.getlist("missing")]
-            other = request.POST.get("other", "").strip()
-            if other:
-                missing.append(other)
+            # The item's materials only: anything else goes in the comment.
+            missing = request.POST.getlist("missing")
             case = online_return(
                 case=case, by=user, version=version, missing=missing, comment=request.POST.get("comment", "")
             )

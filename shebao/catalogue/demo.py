@@ -69,7 +69,9 @@ def ensure_demo_catalogue(*, by: Any = None) -> tuple[Edition, bool]:
 
 # --- local bindings -----------------------------------------------------------------------------
 
-# High-frequency items every city and county office fills in (address, phone, hours, outlets).
+# High-frequency items every city and county office fills in: the office's consultation phone for
+# the item. Where and when the item is handled come from the outlet records (`counter/demo.py` opens
+# a hall in every county), so a binding no longer repeats an address or opening hours.
 BOUND_ITEMS = (
     "SB-CJ-004",  # 职工参保登记
     "SB-CJ-020",  # 个人权益记录查询打印（参保证明）
@@ -77,7 +79,6 @@ BOUND_ITEMS = (
     "SB-DY-001",  # 职工医疗费用手工（零星）报销
     "SB-YS-015",  # 失业保险金申领
 )
-OPENING_HOURS = "周一至周五 8:30-12:00，14:00-17:30（法定节假日除外）"
 
 # The county that tries to differ from the standard (四级四同): it demands a material the standard
 # does not (户口簿 on top of the ID card, which Art. 31 forbids) and promises a longer limit.
@@ -105,15 +106,7 @@ class BindingsResult:
 
 def _office_values(region: Region) -> dict[str, str]:
     office = region.offices.order_by("pk").first()
-    outlets = [o.name_zh for child in region.children.all() for o in child.offices.all()]
-    if region.level == RegionLevel.COUNTY:
-        outlets.append(f"中国工商银行{region.name_zh}支行（社银合作网点）")
-    return {
-        "address": office.address if office else "",
-        "phone": office.phone if office else "",
-        "opening_hours": OPENING_HOURS,
-        "outlets": "\n".join(outlets),
-    }
+    return {"phone": office.phone if office else ""}
 
 
 @transaction.atomic
@@ -127,7 +120,7 @@ def demo_bindings_create(*, province_admin: Any, county_admin: Any) -> BindingsR
     published = Edition.objects.get(status=EditionStatus.PUBLISHED)
     in_force = set(published.items.values_list("code", flat=True))
     regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).prefetch_related(
-        "offices", "children__offices"
+        "offices"
     )
     existing = set(LocalBinding.objects.values_list("region_id", "item_code"))
     for region in regions:

@@ -270,15 +270,9 @@ def item_form_initial(
 class BindingForm(forms.Form):
     """What the standard leaves open, and a request to differ from it in a few standard fields."""
 
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    # Where and when come from the outlet records (`counter.offers.item_outlets`): a region fills
+    # in only the item's consultation phone.
     phone = forms.CharField(label=_("Consultation phone"), max_length=60, required=False)
-    opening_hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
-    outlets = forms.CharField(
-        label=_("Outlets offering the item"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One outlet per line."),
-    )
     # Differences from the standard: recorded as deviations, never applied.
     promised_limit_days = forms.IntegerField(
         label=_("Promised time limit (working days)"), min_value=0, required=False
@@ -287,7 +281,7 @@ class BindingForm(forms.Form):
     fee = forms.DecimalField(label=_("Fee (yuan)"), min_value=Decimal(0), decimal_places=2, required=False)
     extra_material = forms.CharField(label=_("An extra material to require"), max_length=200, required=False)
 
-    OPEN = ("address", "phone", "opening_hours", "outlets")
+    OPEN = ("phone",)
     DIFFERENCES = ("promised_limit_days", "trips", "fee", "extra_material")
 
     def values(self, standard: dict[str, Any]) -> dict[str, Any]:

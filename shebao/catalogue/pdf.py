@@ -18,7 +18,8 @@ from django.utils.translation import get_language
 
 from shebao.catalogue import conditions as acceptance
 from shebao.catalogue.models import ItemStep, LocalBinding, ServiceItem
-from shebao.core.models import Post, pick_language
+from shebao.core.models import Post, Region, pick_language
+from shebao.counter.offers import item_outlets
 
 STATIC_DIR = Path(settings.BASE_DIR) / "shebao" / "static"
 LOGO_PATH = STATIC_DIR / "shebao" / "logo.svg"
@@ -51,13 +52,19 @@ def _local_fetcher() -> Any:
     return LocalOnlyFetcher(allowed_protocols=("data", "file"))
 
 
-def guide_context(*, item: ServiceItem, binding: LocalBinding | None) -> dict[str, Any]:
-    """What a service guide shows, for the web page and the PDFs alike. One query (post names)."""
+def guide_context(
+    *, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None
+) -> dict[str, Any]:
+    """What a service guide shows, for the web page and the PDFs alike: post names (one query) and,
+    for a chosen region, the outlets that offer the item there (`outlets.item_outlets`), whose records
+    alone give the address, hours and phone. The local binding adds only the consultation phone."""
     names = {p.code: p.name for p in Post.objects.all()}
     return {
         "item": item,
         "edition": item.edition,
         "binding": binding,
+        "region": region,
+        "outlets": item_outlets(item=item, region=region),
         "materials": list(item.materials.all()),
         "steps": [GuideStep(s, [names.get(code, code) for code in s.posts]) for s in item.steps.all()],
         "conditions": acceptance.labels(item.conditions or []),  # 受理条件 the platform checks, in words
@@ -91,17 +98,21 @@ def _render(template: str, context: dict[str, Any]) -> Any:
     return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_local_fetcher()).render()
 
 
-def render_guide_pdf(*, item: ServiceItem, binding: LocalBinding | None) -> bytes:
+def render_guide_pdf(
+    *, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None
+) -> bytes:
     """The full service guide of an item, A4, as many pages as it needs."""
-    document = _render("catalogue/pdf/guide.html", guide_context(item=item, binding=binding))
+    document = _render("catalogue/pdf/guide.html", guide_context(item=item, binding=binding, region=region))
     return document.write_pdf()
 
 
-def render_notice_pdf(*, item: ServiceItem, binding: LocalBinding | None) -> bytes:
+def render_notice_pdf(
+    *, item: ServiceItem, binding: LocalBinding | None, region: Region | None = None
+) -> bytes:
     """The one-page service notice (办事须知) to hang at a window or hand out: checklist, limits, where.
 
     Type shrinks until it fits one page; an item too long for that at 6 pt continues on a second page."""
-    context = guide_context(item=item, binding=binding)
+    context = guide_context(item=item, binding=binding, region=region)
     for size in NOTICE_FONT_SIZES:
         document = _render("catalogue/pdf/notice.html", {**context, "font_size": size})
         if len(document.pages) == 1:

@@ -181,7 +181,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     regions = _office_regions()
     region, binding, problem = _region_and_binding(request, item, regions)
     context = {
-        **pdf.guide_context(item=item, binding=binding),
+        **pdf.guide_context(item=item, binding=binding, region=region),
         "is_preview": edition.status != EditionStatus.PUBLISHED,
         "regions": regions,
         "region": region,
@@ -211,12 +211,16 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def item_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The service guide as an A4 PDF."""
     item, _edition = _item_for(request, code)
-    _region, binding, _problem = _region_and_binding(request, item)
-    return _pdf_response(pdf.render_guide_pdf(item=item, binding=binding), f"guide-{item.code}.pdf")
+    region, binding, _problem = _region_and_binding(request, item)
+    return _pdf_response(
+        pdf.render_guide_pdf(item=item, binding=binding, region=region), f"guide-{item.code}.pdf"
+    )
 
 
 def notice_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The one-page service notice (办事须知) as an A4 PDF."""
     item, _edition = _item_for(request, code)
-    _region, binding, _problem = _region_and_binding(request, item)
-    return _pdf_response(pdf.render_notice_pdf(item=item, binding=binding), f"notice-{item.code}.pdf")
+    region, binding, _problem = _region_and_binding(request, item)
+    return _pdf_response(
+        pdf.render_notice_pdf(item=item, binding=binding, region=region), f"notice-{item.code}.pdf"
+    )

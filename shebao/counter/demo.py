@@ -1,8 +1,9 @@
 """Demo outlets, windows, appointment slots and teller qualifications (idempotent, audited).
 
-For 青河县 (where the demo tellers work), 石门县 and the two cities: a service hall with three general
-windows (one per zone) and two special windows (all zones); a community window in a township of each
-county; a bank outlet (社银合作网点) in 青河县 whose bank window serves the enrolment zone. Slots for
+For every county of the demo province (青河县, where the demo tellers work, 石门县, 望山县, 临江区 and
+云溪县) and the two cities: a service hall with three general windows (one per zone) and two special
+windows (all zones), so that every county's service guide names a hall of its own; a community window
+in a township of 青河县 and 石门县; a bank outlet (社银合作网点) in 青河县 whose bank window serves the enrolment zone. Slots for
 the next 5 working days. Coordinates are plausible but made up, like the province.
 """
 
@@ -42,6 +43,33 @@ HALLS = [
         "Shimen County service hall",
         29.6530,
         111.3790,
+    ),
+    (
+        "wangshan-hall",
+        "990122",
+        OutletKind.COUNTY_HALL,
+        "望山县社会保险服务大厅",
+        "Wangshan County service hall",
+        31.4620,
+        117.3350,
+    ),
+    (
+        "linjiang-hall",
+        "990102",
+        OutletKind.COUNTY_HALL,
+        "临江区社会保险服务大厅",
+        "Linjiang District service hall",
+        31.2860,
+        117.2710,
+    ),
+    (
+        "yunxi-hall",
+        "990222",
+        OutletKind.COUNTY_HALL,
+        "云溪县社会保险服务大厅",
+        "Yunxi County service hall",
+        29.8340,
+        111.6120,
     ),
     (
         "donghu-hall",

@@ -211,3 +211,85 @@ def outlet_offer_report(*, within: Region | None = None) -> OutletOfferReport:
             row.not_offered = [info for info, _r, _c, _e in items if info.code not in offered_by_region[pk]]
     report_rows = [row for row in rows.values() if row.outlets or row.region.level != RegionLevel.PROVINCE]
     return OutletOfferReport(edition=edition, regions=report_rows, item_count=len(items))
+
+
+# --- where an item is handled near a region (guides and printed documents) -----------------------
+
+
+def _scope_paths(region: Region) -> list[str]:
+    """The subtrees to search, nearest first: the region's (for a township its county's: the county
+    hall serves the township too), then each ancestor's up to the province."""
+    codes = [c for c in region.path.split("/") if c]
+    if region.level == RegionLevel.TOWNSHIP and len(codes) > 1:
+        codes = codes[:-1]
+    return ["/" + "/".join(codes[:n]) + "/" for n in range(len(codes), 0, -1)]
+
+
+def _near(outlet: Outlet, scope: str, top: str) -> bool:
+    """Whether `outlet` is in `scope`; at the top (the province) only its own halls, not another
+    city's."""
+    return outlet.region.path == top if scope == top else outlet.region.path.startswith(scope)
+
+
+def item_outlets(*, item: ServiceItem, region: Region | None) -> list[Outlet]:
+    """The active outlets near `region` that offer `item` (the `window_offers` rule).
+
+    Near means the region's county (a township's county) or, when no outlet there offers the item,
+    its city, then the province's own halls. The chosen region's own outlets come first, then
+    halls, community windows and bank outlets. Address, hours and phone on every guide and printed
+    document come from these records, never from a second copy. Three queries (channels, outlets,
+    their windows), three more when the county has none; none without a region.
+    """
+    if region is None:
+        return []
+    scopes = _scope_paths(region)
+    channels = {c.code for c in item.channels.all()}
+
+    def offering(path: str) -> list[Outlet]:
+        outlets = (
+            Outlet.objects.filter(active=True, region__path__startswith=path)
+            .select_related("region")
+            .prefetch_related("windows")
+        )
+        return [
+            o
+            for o in outlets
+            if any(
+                w.active
+                and window_offers(
+                    kind=w.kind,
+                    zones=w.zones,
+                    zone=item.zone,
+                    business_class=item.business_class,
+                    risk_level=item.risk_level,
+                    channels=channels,
+                )
+                for w in o.windows.all()
+            )
+        ]
+
+    # Most lookups end in the county; only a county with no such outlet widens to the province.
+    found = offering(scopes[0])
+    if not found and len(scopes) > 1:
+        wider = offering(scopes[-1])
+        found = next(
+            (near for scope in scopes[1:] if (near := [o for o in wider if _near(o, scope, scopes[-1])])),
+            [],
+        )
+    kind_order: list[str] = [
+        OutletKind.PROVINCE_HALL,
+        OutletKind.CITY_HALL,
+        OutletKind.COUNTY_HALL,
+        OutletKind.COMMUNITY,
+        OutletKind.BANK,
+    ]
+    return sorted(
+        found,
+        key=lambda o: (
+            not o.region.path.startswith(region.path),
+            o.kind == OutletKind.BANK,
+            o.region.path.count("/"),
+            kind_order.index(o.kind) if o.kind in kind_order else len(kind_order),
+            o.code,
+        ),
+    )

@@ -56,7 +56,9 @@ def seed_portal_accounts(*, stdout: Any = None) -> list[tuple[str, str]]:
     logins: list[tuple[str, str]] = []
     for person in candidates:
         if not PortalAccount.objects.filter(person=person, kind=AccountKind.PERSON).exists():
-            user = User.objects.create_user(username=f"p-demo-{person.pk}", password=DEMO_PASSWORD)
+            user = User.objects.create_user(
+                username=f"p-demo-{person.pk}", password=DEMO_PASSWORD, full_name=person.name
+            )
             account = PortalAccount.objects.create(
                 user=user,
                 kind=AccountKind.PERSON,

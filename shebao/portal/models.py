@@ -52,7 +52,8 @@ class PortalAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.user_id}"
+        # A name and the kind of account, never its internal codes (the user name is generated).
+        return f"{self.user.full_name or self.get_kind_display()} ({self.get_kind_display()})"
 
 
 class CodePurpose(models.TextChoices):

@@ -256,7 +256,10 @@ def account_open(*, code_id: int, code: str, password: str, evidence: dict[str, 
             if PortalAccount.objects.filter(person=person, kind=AccountKind.PERSON).exists():
                 raise IntegrityError("one_person_account")
             now = timezone.now()
-            user = User.objects.create_user(username=f"p-{secrets.token_hex(8)}", password=password)
+            # The generated user name is never shown: pages name the account by its holder.
+            user = User.objects.create_user(
+                username=f"p-{secrets.token_hex(8)}", password=password, full_name=person.name
+            )
             account = PortalAccount.objects.create(
                 user=user,
                 kind=AccountKind.PERSON,

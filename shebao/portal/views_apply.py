@@ -140,7 +140,8 @@ def case_supplement(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "materials": materials,
         "asked": last_return(case),
-        "missing": online_missing(case) if case.accepted_by_id is None else [],
+        # What the return asked for (the supplement must bring it), else what was never uploaded.
+        "missing": case.requested_materials or (online_missing(case) if case.accepted_by_id is None else []),
         "open": awaits_supplement(case),
         **_upload_info(),
     }

@@ -427,6 +427,15 @@ def test_apply_with_a_material_missing_then_supplement(
     online_return(case=case, by=teller, version=case.version, missing=["变更证明"], comment="请上传")
     progress = api.get(f"/api/v1/me/cases/{case.number}/").json()
     assert progress["returned"] is True
+    assert progress["requested_materials"] == [{"index": 1, "name": "变更证明"}]
+    # a supplement without what the return asked for is refused, naming it (issue 10)
+    incomplete = api.post(
+        f"/api/v1/me/cases/{case.number}/supplement/",
+        {"files": [SimpleUploadedFile("id2.png", _png(), content_type="image/png")], "materials": ["0"]},
+    )
+    assert incomplete.status_code == 400
+    assert incomplete.json()["error"]["code"] == "supplement_incomplete"
+    assert "变更证明" in incomplete.json()["error"]["message"]
     # a script pretending to be a PDF is refused by content
     fake = api.post(
         f"/api/v1/me/cases/{case.number}/supplement/",
@@ -441,7 +450,7 @@ def test_apply_with_a_material_missing_then_supplement(
         {"files": [SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf")], "materials": ["1"]},
     )
     assert supplied.status_code == 200, supplied.content
-    assert supplied.json()["returned"] is False
+    assert supplied.json()["returned"] is False and supplied.json()["requested_materials"] == []
     assert {u["material_index"] for u in supplied.json()["uploads"]} == {0, 1}
     # the other person cannot supplement it
     other = Client()

@@ -378,11 +378,13 @@ def case_approve_step(
     return run_refusable(move, by=by, case=case)
 
 
-def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], comment: str) -> Case:
-    """补正: send the case back for what is missing; the clock stops until the supplement arrives."""
-    missing = [str(m).strip() for m in missing if str(m).strip()]
-    if not missing:
-        raise ApplicationError("missing_required", _("Name what is missing or must be corrected."))
+def case_return(*, case: Case, by: Any, version: int, missing: Iterable[Any], comment: str) -> Case:
+    """补正: send the case back for what is missing; the clock stops until the supplement arrives.
+
+    `missing` names the item's materials (indexes into its list, or their names); they are stored on
+    the case (`requested_materials`), and the supplement must bring every one of them.
+    """
+    requested = requested_materials(case.item, missing)
 
     def move() -> Case:
         locked = _lock(case)
@@ -390,15 +392,16 @@ def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], co
         post = step_post_for(case=locked, user=by, move=Move.RETURN)
         _stop_clock(locked)
         locked.status = target(Move.RETURN)
-        text = "；".join(missing)
+        locked.requested_materials = requested
+        text = "；".join(requested)
         _action(locked, ActionKind.RETURN, by, post_code=post, comment=f"{text}\n{comment}".strip())
-        _save(locked, "status")
+        _save(locked, "status", "requested_materials")
         audit_record(
             actor=by,
             action="cases.return",
             subject=locked,
             region_code=locked.region.code,
-            extra={"number": locked.number, "missing": missing, "comment": comment},
+            extra={"number": locked.number, "missing": requested, "comment": comment},
         )
         _tell_applicant(
             locked,
@@ -419,14 +422,33 @@ def case_return(*, case: Case, by: Any, version: int, missing: Iterable[str], co
     return run_refusable(move, by=by, case=case)
 
 
+def supplement_check(case: Case, received: Iterable[Any]) -> list[str]:
+    """The received materials as names; a `Refusal` listing what the return asked for and is still
+    missing (the portal runs it before storing uploads, `case_supplement` again under the lock)."""
+    names = _material_names(case.item, received)
+    still = [n for n in case.requested_materials or [] if n not in names]
+    if still:
+        raise Refusal(
+            "supplement_incomplete",
+            _("The supplement must bring what the return asked for; still missing: %(missing)s.")
+            % {"missing": "、".join(still)},
+            Move.SUPPLEMENT,
+            status=400,
+        )
+    return names
+
+
 def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: str = "") -> Case:
     """The supplement arrived (at a window or online): the case goes back to its step, the clock restarts.
 
     `by` is staff at a window or the case's own applicant online (the portal checks that). A case
     returned before anyone accepted it (online pre-review) goes back to SUBMITTED with no clock.
+    Without every material the return asked for (`requested_materials`) it is refused (audited) with
+    the list of what is still missing.
     """
     received = list(received)
-    with transaction.atomic():
+
+    def move() -> Case:
         locked = _lock(case)
         accepted = locked.accepted_by_id is not None
         supplement = Move.SUPPLEMENT if accepted else Move.SUPPLEMENT_ONLINE
@@ -436,12 +458,14 @@ def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: st
                 _("Case %(number)s was not returned for correction.") % {"number": locked.number},
                 status=409,
             )
-        names = _material_names(locked.item, received)
+        names = supplement_check(locked, received)
         if accepted:
             locked.materials = [*locked.materials, *({"name_zh": n, "supplement": True} for n in names)]
         locked.status = target(supplement)
+        answered = locked.requested_materials
+        locked.requested_materials = []
         _action(locked, ActionKind.SUPPLEMENT, by, comment="；".join([*names, comment]).strip("；"))
-        _save(locked, "status", "materials")
+        _save(locked, "status", "materials", "requested_materials")
         if accepted:
             clock_start(case=locked, on=timezone.localdate())
         audit_record(
@@ -449,9 +473,11 @@ def case_supplement(*, case: Case, by: Any, received: Iterable[Any], comment: st
             action="cases.supplement",
             subject=locked,
             region_code=locked.region.code,
-            extra={"number": locked.number, "received": names, "comment": comment},
+            extra={"number": locked.number, "received": names, "asked": answered, "comment": comment},
         )
         return locked
+
+    return run_refusable(move, by=by, case=case)
 
 
 def case_reject(*, case: Case, by: Any, version: int, reason: str) -> Case:
@@ -504,6 +530,25 @@ def reject_locked(
 
 
 # --- shared with intake ---------------------------------------------------------------------------
+
+
+def requested_materials(item: ServiceItem, missing: Iterable[Any]) -> list[str]:
+    """What a return asks for, as the item's material names (an int is an index, text a name), in the
+    item's order; refuses an empty list and anything that is not among the item's materials."""
+    materials = [m.name_zh for m in sorted(item.materials.all(), key=lambda m: (m.order, m.pk))]
+    wanted = set(_material_names(item, missing))
+    if not wanted:
+        raise ApplicationError(
+            "missing_required", _("Choose the materials the applicant must bring or correct.")
+        )
+    unknown = sorted(wanted - set(materials))
+    if unknown:
+        raise ApplicationError(
+            "unknown_material",
+            _("%(names)s: not among this item's materials; choose from its list and explain in the comment.")
+            % {"names": "、".join(unknown)},
+        )
+    return [name for name in materials if name in wanted]
 
 
 def _material_names(item: ServiceItem, received: Iterable[Any]) -> list[str]:

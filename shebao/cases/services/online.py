@@ -44,7 +44,9 @@ from shebao.cases.services.flow import (
     record_refusal,
     refuse_unmet_conditions,
     reject_locked,
+    requested_materials,
     run_refusable,
+    supplement_check,
 )
 from shebao.cases.uploads import CheckedFile, upload_batch, upload_check, upload_store
 from shebao.catalogue import audience
@@ -527,21 +529,23 @@ def online_accept(*, case: Case, by: Any, version: int, received: Iterable[Any])
     return run_refusable(move, by=by, case=case)
 
 
-def online_return(*, case: Case, by: Any, version: int, missing: Iterable[str], comment: str = "") -> Case:
-    """补正 before acceptance: tell the applicant everything missing at once; the case waits for them."""
-    missing = [str(m).strip() for m in missing if str(m).strip()]
+def online_return(*, case: Case, by: Any, version: int, missing: Iterable[Any], comment: str = "") -> Case:
+    """补正 before acceptance: tell the applicant everything missing at once; the case waits for them.
+
+    `missing` names the item's materials (indexes or names), stored on the case: the applicant's
+    supplement must upload every one (`flow.case_supplement`)."""
     comment = (comment or "").strip()
-    if not missing:
-        raise ApplicationError("missing_required", _("Name what is missing or must be corrected."))
+    requested = requested_materials(case.item, missing)
 
     def move() -> Case:
         locked = _lock(case)
         _check_version(locked, version, Move.RETURN_ONLINE)
         post = _accept_post(locked, by, Move.RETURN_ONLINE)
-        text = "；".join(missing)
+        text = "；".join(requested)
         locked.status = target(Move.RETURN_ONLINE)
+        locked.requested_materials = requested
         _action(locked, ActionKind.RETURN, by, post_code=post, comment=f"{text}\n{comment}".strip())
-        _save(locked, "status")
+        _save(locked, "status", "requested_materials")
         audit_record(
             actor=by,
             action="cases.return",
@@ -549,7 +553,7 @@ def online_return(*, case: Case, by: Any, version: int, missing: Iterable[str], 
             region_code=locked.region.code,
             extra={
                 "number": locked.number,
-                "missing": missing,
+                "missing": requested,
                 "comment": comment,
                 "before_acceptance": True,
             },
@@ -623,6 +627,8 @@ def online_supplement(
     if not checked and not comment:
         raise ApplicationError("nothing_sent", _("Upload the missing materials or write a note, then send."))
     user = account.user
+    # What the return asked for is checked before anything is stored, so the refusal's record stays.
+    run_refusable(lambda: supplement_check(own, [i for i, _n, _f in checked]), by=user, case=own)
     with upload_batch(), transaction.atomic():
         locked = case_supplement(
             case=own, by=user, received=sorted({i for i, _n, _f in checked}), comment=comment

@@ -54,12 +54,12 @@ def test_stale_version_refused(o):
 def test_return_stops_the_clock_supplement_restarts_it_then_approve(o):
     case = f.accept_special(o)
     case = case_return(
-        case=case, by=o["reviewer"], version=case.version, missing=["解除劳动合同证明原件"], comment=""
+        case=case, by=o["reviewer"], version=case.version, missing=["解除劳动合同证明"], comment="原件"
     )
     assert case.status == CaseStatus.RETURNED and case.deadline is None
     assert not ClockPeriod.objects.filter(case=case, end__isnull=True).exists()
     told = Notification.objects.filter(case=case).first()
-    assert told is not None and "解除劳动合同证明原件" in told.body
+    assert told is not None and "解除劳动合同证明" in told.body
     assert review_queue(user=o["reviewer2"]) == []
     with pytest.raises(ApplicationError):
         case_approve_step(case=case, by=o["reviewer2"], version=case.version)

@@ -80,12 +80,12 @@ def test_return_from_the_page_lists_everything(upload_root: Path) -> None:  # no
     refused = c.post(url, {"action": "accept", "version": case.version, "received": ["0"]})
     assert refused.status_code == 400 and "变更证明" in refused.content.decode()
     done = c.post(
-        url, {"action": "return", "version": case.version, "missing": ["变更证明"], "other": "照片不清晰"}
+        url, {"action": "return", "version": case.version, "missing": ["变更证明"], "comment": "照片不清晰"}
     )
-    assert done.status_code == 302
+    assert done.status_code == 302, done.content.decode()[-2000:]
     case.refresh_from_db()
-    assert case.status == CaseStatus.RETURNED
-    assert "变更证明；照片不清晰" in case.actions.get(kind=ActionKind.RETURN).comment
+    assert case.status == CaseStatus.RETURNED and case.requested_materials == ["变更证明"]
+    assert "变更证明\n照片不清晰" in case.actions.get(kind=ActionKind.RETURN).comment
 
 
 @pytest.mark.django_db

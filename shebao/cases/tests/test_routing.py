@@ -160,7 +160,7 @@ def test_a_supplement_for_a_routed_case_is_taken_at_the_hall_that_accepted_it(tw
     w = two_cities
     case = accept_for_b(w)
     case = case_return(
-        case=case, by=w["reviewer_b"], version=case.version, missing=["劳动合同复印件"], comment=""
+        case=case, by=w["reviewer_b"], version=case.version, missing=[1], comment="复印件不清晰"
     )
     assert case.status == CaseStatus.RETURNED
     colleague = client_for(w["general_teller"])

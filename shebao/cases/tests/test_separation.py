@@ -39,7 +39,7 @@ def test_the_acceptor_cannot_review(o):
     error = _refused(case, teller, "acceptor")
     assert case.number in str(error.message)
     for move in (
-        lambda: case_return(case=case, by=teller, version=case.version, missing=["x"], comment=""),
+        lambda: case_return(case=case, by=teller, version=case.version, missing=[0], comment=""),
         lambda: case_reject(case=case, by=teller, version=case.version, reason="x"),
     ):
         with pytest.raises(ApplicationError):

@@ -223,22 +223,20 @@ def test_binding_applies_open_fields_and_records_deviations(client, regions, pub
         {
             "region": "990101",
             "item": "SB-S-001",
-            "address": "甲一县政务服务中心 3 号窗口",
             "phone": "0551-1234567",
-            "opening_hours": "周一至周五 9:00-17:00",
-            "outlets": "甲一县农商行营业部",
+            "address": "甲一县政务服务中心 3 号窗口",  # no longer a field: the outlet records say where
             "promised_limit_days": "3",
             "extra_material": "户口簿",
         },
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "甲一县政务服务中心 3 号窗口" in page
+    assert "0551-1234567" in page and "甲一县政务服务中心 3 号窗口" not in page
     assert "已记录为差异——未采用" in page
     assert "承诺办结时限（工作日）" in page
     assert "户口簿" in page
     binding = LocalBinding.objects.get(region=regions["county_a1"], item_code="SB-S-001")
-    assert binding.address == "甲一县政务服务中心 3 号窗口"
+    assert binding.phone == "0551-1234567" and binding.address == ""
     assert set(Deviation.objects.values_list("field", flat=True)) == {"promised_limit_days", "materials"}
     assert ServiceItem.objects.get(edition=published, code="SB-S-001").promised_limit_days == 5
 

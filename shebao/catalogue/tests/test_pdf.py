@@ -21,6 +21,7 @@ from shebao.catalogue import pdf
 from shebao.catalogue.services import binding_save
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.tests.factories import make_region_tree
+from shebao.counter.tests.factories import hall
 
 # Marked so pytest-django runs these with the other database tests, before any transactional test
 # empties the tables the module fixture relies on.
@@ -55,11 +56,9 @@ def pdfs(django_db_setup, django_db_blocker):
         )
         make_published_edition(items=[item_data(), special_item_data(), long_item, too_long])
         binding_save(
-            region=regions["county_a1"],
-            item_code="SB-S-001",
-            values={"address": "甲一县人民路1号", "phone": "0551-1234567", "opening_hours": "周一至周五"},
-            by=None,
+            region=regions["county_a1"], item_code="SB-S-001", values={"phone": "0551-1234567"}, by=None
         )
+        hall(regions["county_a1"])
         client = Client()
         for key, url in {
             "guide": reverse("catalogue:item_pdf", args=["SB-S-001"]) + "?region=990101",
@@ -138,18 +137,16 @@ def guide_data(db):
     regions = make_region_tree()
     edition = make_published_edition(items=[special_item_data()])
     binding = binding_save(
-        region=regions["county_a1"],
-        item_code="SB-S-001",
-        values={"address": "甲一县人民路1号", "phone": "0551-1234567", "opening_hours": "周一至周五"},
-        by=None,
+        region=regions["county_a1"], item_code="SB-S-001", values={"phone": "0551-1234567"}, by=None
     ).binding
+    hall(regions["county_a1"])  # 人民路1号, 周一至周五 9:00-17:00
     item = edition.items.get(code="SB-S-001")
     return item, binding
 
 
 def _html(template: str, item, binding, **extra) -> str:
     context = {
-        **pdf.guide_context(item=item, binding=binding),
+        **pdf.guide_context(item=item, binding=binding, region=binding.region if binding else None),
         "brand": {"name": "B", "agency": "A"},
         **extra,
     }
@@ -168,8 +165,8 @@ def test_notice_html_has_checklist_limits_where_and_phones(guide_data):
         "解除劳动合同证明",
         "5 个工作日",
         "跑动次数",
-        "甲一县人民路1号",
-        "周一至周五",
+        "甲一县社保服务大厅",
+        "人民路1号</span> · 周一至周五 9:00-17:00",
         "0551-1234567",
         "12333",
         "font-size: 11.0pt",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shebao.catalogue.services import binding_save, edition_create_draft, item_save
 from shebao.catalogue.tests.factories import item_data, make_published_edition, special_item_data
 from shebao.core.tests.factories import make_region_tree, make_staff
+from shebao.counter.tests.factories import hall
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +51,12 @@ def catalogue(regions):
     edition = make_published_edition(
         items=[item_data(), special_item_data(), special_item_data(**MATERNITY, business_class="general")]
     )
-    binding_save(
-        region=regions["county_a1"],
-        item_code="SB-S-001",
-        values={
-            "address": "甲一县人民路1号政务服务中心",
-            "phone": "0551-1234567",
-            "opening_hours": "周一至周五 9:00-17:00",
-            "outlets": "甲一镇便民服务中心",
-        },
-        by=None,
-    )
+    binding_save(region=regions["county_a1"], item_code="SB-S-001", values={"phone": "0551-1234567"}, by=None)
+    county_hall = hall(regions["county_a1"])  # general and special windows of every zone
+    county_hall.address = "甲一县人民路1号政务服务中心"
+    county_hall.opening_hours = "周一至周五 9:00-17:00"
+    county_hall.phone = "0551-7654321"
+    county_hall.save()
     return edition
 
 
@@ -238,9 +234,8 @@ def test_guide_shows_every_element(client, catalogue):
         "不收费",  # fee
         "窗口办理",  # channels
         "1 · 最多跑一次",  # trips
-        "甲一县人民路1号政务服务中心",  # where (local binding)
-        "周一至周五 9:00-17:00",  # when
-        "甲一镇便民服务中心",  # outlets
+        "甲一县社保服务大厅",  # where: the county's outlet that offers the item
+        "甲一县人民路1号政务服务中心</span> · 周一至周五 9:00-17:00 · 联系电话 0551-7654321",  # its record
         "0551-1234567",  # consultation phone from the binding
         "监督投诉电话",
         "12333",  # complaint phone
@@ -255,6 +250,8 @@ def test_guide_shows_every_element(client, catalogue):
         assert fragment in text, fragment
     steps = re.findall(r'<span class="step-name">([^<]+)</span>', text)
     assert steps == ["受理", "复核", "审批", "办结"]
+    # Where and when once, from the outlet record.
+    assert text.count("甲一县人民路1号政务服务中心") == 1 and text.count("周一至周五 9:00-17:00") == 1
 
 
 def test_guide_fee_basis_flags_and_several_laws(client, catalogue):
@@ -276,10 +273,12 @@ def test_guide_without_region_falls_back_to_12333(client, catalogue):
 
 def test_guide_region_inherits_the_nearest_binding(client, catalogue):
     text = client.get(reverse("catalogue:item", args=["SB-S-001"]), {"region": "990101001"}).content.decode()
-    assert "甲一县人民路1号政务服务中心" in text
+    assert text.count("甲一县人民路1号政务服务中心") == 1  # a township is served by its county's hall
+    assert "0551-1234567" in text
     assert "该地区尚未填报办理信息，以下信息来自甲一县。" in text
     other = client.get(reverse("catalogue:item", args=["SB-S-001"]), {"region": "990201"}).content.decode()
-    assert "请拨打12333服务热线" in other
+    assert "甲一县人民路1号" not in other  # another city's hall is not "around" 乙一县
+    assert "乙一县及周边暂无可现场办理此事项的网点" in other and "12333" in other
 
 
 def test_guide_region_picker_lists_cities_counties_townships(client, catalogue):

@@ -39,6 +39,8 @@ from shebao.catalogue.models import (
 )
 from shebao.catalogue.snapshot import item_snapshot, with_details
 from shebao.core.models import Office, Post, Region, RegionLevel, User
+from shebao.counter.models import Outlet, OutletKind
+from shebao.counter.offers import item_outlets
 from shebao.demo.province import DEMO_PASSWORD, DEMO_STAFF
 
 # The marker also makes pytest-django create the test database when this module runs alone.
@@ -147,12 +149,41 @@ def test_the_deviating_county_changed_nothing(seeded: Seeded) -> None:
         assert stored["promised_limit_days"] == items[code]["promised_limit_days"]
     assert EXTRA_MATERIAL["name_zh"] not in {m["name_zh"] for m in items[EXTRA_MATERIAL_ITEM]["materials"]}
     binding = LocalBinding.objects.get(region=county, item_code=EXTRA_MATERIAL_ITEM)
-    assert binding.address and binding.phone and binding.opening_hours
+    # The binding gives the consultation phone only: where and when come from the outlet records.
+    assert binding.phone and not binding.address and not binding.opening_hours and not binding.outlets
 
 
 def test_bindings_for_every_city_and_county(seeded: Seeded) -> None:
     for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]):
         assert LocalBinding.objects.filter(region=region).count() >= 3, region.code
+
+
+def test_every_county_guide_names_its_own_hall_once(seeded: Seeded) -> None:
+    """Where and when come from the outlet records: every demo county has a hall, and each county's
+    guide of a window item names that hall's address and hours, once, instead of only 12333."""
+    published = Edition.objects.get(status=EditionStatus.PUBLISHED)
+    at_windows = list(published.items.filter(channels__code="counter").prefetch_related("channels"))
+    assert len(at_windows) > 100
+    client = Client()
+    for county in Region.objects.filter(level=RegionLevel.COUNTY):
+        hall = Outlet.objects.get(region=county, kind=OutletKind.COUNTY_HALL)
+        for item in at_windows:
+            assert hall in item_outlets(item=item, region=county), (county.code, item.code)
+        page = client.get(f"/items/{at_windows[0].code}/", {"region": county.code}).content.decode()
+        assert page.count(hall.address) == 1, county.code  # one address per outlet, hours beside it
+        assert f"{hall.address}</span> · {hall.opening_hours}" in page, county.code
+        assert "请拨打12333服务热线查询" not in page
+
+
+def test_demo_portal_accounts_are_named_by_their_holder(seeded: Seeded) -> None:
+    from shebao.portal.models import PortalAccount
+
+    accounts = list(PortalAccount.objects.select_related("user", "person", "employer"))
+    assert accounts
+    for account in accounts:  # staff pages show this name, never the generated user name
+        assert account.user.full_name and not account.user.full_name.startswith("p-"), account.pk
+        if account.person is not None and account.kind == "person":
+            assert account.user.full_name == account.person.name
 
 
 def test_register_of_standards(seeded: Seeded) -> None:

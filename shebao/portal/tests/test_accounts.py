@@ -89,6 +89,9 @@ def test_a_new_user_opens_an_account_with_the_code_sent_to_the_phone_on_record(w
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     account = PortalAccount.objects.get(person=w["new"])
     assert account.user.username.startswith("p-") and w["new"].id_number not in account.user.username
+    # Staff pages name the account by its holder, never the generated user name (issue 10).
+    assert account.user.full_name == w["new"].name and str(account.user) == w["new"].name
+    assert "p-" not in str(account) and str(account.user_id) not in str(account)
     assert account.user.office_id is None and not account.user.posts.exists() and not account.user.is_staff
     assert account.realname_method == "demo_card" and account.realname_verified_at is not None
     assert account.phone == "13700001111"

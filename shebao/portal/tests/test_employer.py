@@ -60,6 +60,10 @@ def employer_items() -> list[dict[str, Any]]:
             order=6,
             name_zh="职工减员申报",
             effect_code="registry.staff_decrease",
+            materials=[
+                *item_data()["materials"],
+                {"name_zh": "减员申报表", "required": False, "legal_basis": "社会保险经办条例 第十条"},
+            ],
             **common,
         ),
         item_data(
