@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_suspended_until'),
+        ('cases', '0006_case_waiting_posts'),
     ]
 
     operations = [
