@@ -8,6 +8,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
+    "access.refused": _("Access refused"),
+    "cases.deadline_recomputed": _("Deadline recomputed after a holiday year was loaded"),
+    "counter.refused": _("Counter action refused"),
+    "counter.ticket_held": _("Ticket put on hold"),
+    "counter.ticket_resumed": _("Held ticket resumed"),
+    "registry.person_payout_changed": _("Payout account changed"),
     "calendar.year_loaded": _("Holiday year loaded"),
     "cases.accept": _("Case accepted"),
     "cases.approve_step": _("Case step approved"),

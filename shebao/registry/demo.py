@@ -489,7 +489,9 @@ def _land_lost(demo: _Demo, person: Person) -> bool:
 
 
 def demo_persons_to_try(*, county_code: str = TELLER_COUNTY) -> list[tuple[str, str, str]]:
-    """Three persons of the teller's county worth looking up: (ID number, name, why)."""
+    """Persons worth looking up: (ID number, name, why) — three of the teller's county, then one recorded
+    as deceased (of that county if there is one, else of the province: any window accepts anyone), for
+    whom a pension claim is refused by its acceptance conditions."""
     region = Region.objects.filter(code=county_code).first()
     if region is None:
         return []
@@ -511,6 +513,16 @@ def demo_persons_to_try(*, county_code: str = TELLER_COUNTY) -> list[tuple[str, 
     duplicate = here.filter(pk__in=duplicate_ids).first()
     if duplicate is not None:
         found.append((duplicate.id_number, duplicate.name, "possible duplicate 疑似重复"))
+    deceased = Person.objects.filter(status=PersonStatus.DECEASED).order_by("id")
+    dead = deceased.filter(region__path__startswith=region.path).first() or deceased.first()
+    if dead is not None:
+        found.append(
+            (
+                dead.id_number,
+                dead.name,
+                "recorded as deceased: a pension claim is refused 已登记死亡，申领养老待遇将被拒绝",
+            )
+        )
     return found
 
 

@@ -54,7 +54,7 @@ def _client(user: Any) -> Client:
 def test_notice_names_each_outlet_once_from_its_record(office: dict[str, Any]) -> None:
     client = _client(office["general_teller"])
     response = client.post(
-        reverse("cases:desk"), {"person": office["person"].pk, "action": "notice", "item": cf.GENERAL}
+        reverse("cases:desk"), {"employer": office["employer"].pk, "action": "notice", "item": cf.GENERAL}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(response["Location"]).content.decode()

@@ -175,10 +175,12 @@ def test_one_employer_owes_contributions_and_it_is_audited(seeded: Seeded) -> No
 
 def test_persons_to_try(seeded: Seeded) -> None:
     found = demo.demo_persons_to_try()
-    assert len(found) == 3
-    for id_number, name, _why in found:
+    assert len(found) == 4
+    for id_number, name, _why in found[:3]:
         person = Person.objects.get(id_number=id_number)
         assert person.name == name and person.region.code.startswith(demo.TELLER_COUNTY)
+    dead = Person.objects.get(id_number=found[3][0])
+    assert dead.status == PersonStatus.DECEASED and dead.name == found[3][1]
 
 
 def test_the_audit_chain_verifies(seeded: Seeded) -> None:
