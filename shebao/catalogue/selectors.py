@@ -137,9 +137,6 @@ def item_with_details(item: ServiceItem) -> ServiceItem:
     return found
 
 
-def draft_edition() -> Edition | None:
-    return Edition.objects.filter(status=EditionStatus.DRAFT).first()
-
 
 def edition_by_number(number: int) -> Edition:
     edition = Edition.objects.filter(number=number).first()
